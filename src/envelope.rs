@@ -1,0 +1,190 @@
+//! The delivery envelope `{event, timestamp, workspaceId, data}` and its idempotency key.
+
+use serde_json::{Map, Value};
+
+use crate::catalog::Event;
+use crate::error::Error;
+use crate::signature::sha256_hex;
+use crate::timestamp::Timestamp;
+
+/// A parsed delivery. `data` is the raw JSON object by default, or a typed [`Event`] after
+/// [`Envelope::into_event`] / [`Webhook::verify_event`](crate::Webhook::verify_event).
+///
+/// Serializing an envelope gives back JSON equal to what was received (same fields and values;
+/// key order and insignificant whitespace may differ, which is why signatures are checked
+/// against the raw bytes, never against a re-serialization).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope<D = Map<String, Value>> {
+    /// The event's wire name, e.g. `deal.won`.
+    pub event: String,
+    /// When AtlasBrokers fired the event; covered by the signature.
+    pub timestamp: Timestamp,
+    /// The workspace that generated the event.
+    pub workspace_id: String,
+    /// The event-specific payload.
+    pub data: D,
+    /// Top-level fields beyond the four documented ones, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+    /// `data.id` as text, or the body's SHA-256 when there is none.
+    #[serde(skip)]
+    key_id: String,
+}
+
+impl Envelope {
+    /// Parses a body into an envelope without checking any signature: use
+    /// [`Webhook::verify`](crate::Webhook::verify) for deliveries.
+    pub fn parse(body: &[u8]) -> Result<Self, Error> {
+        let value: Value = serde_json::from_slice(body).map_err(|e| Error::InvalidJson {
+            line: e.line(),
+            column: e.column(),
+        })?;
+        let Value::Object(mut fields) = value else {
+            return Err(Error::envelope("$", "a JSON object"));
+        };
+        let event = take_string(
+            &mut fields,
+            "event",
+            "a non-empty string such as \"deal.won\"",
+        )?;
+        let timestamp = take_string(
+            &mut fields,
+            "timestamp",
+            "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"",
+        )?;
+        let timestamp = Timestamp::parse(&timestamp).ok_or(Error::envelope(
+            "timestamp",
+            "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"",
+        ))?;
+        let workspace_id = take_string(&mut fields, "workspaceId", "a non-empty string")?;
+        let data = match fields.remove("data") {
+            Some(Value::Object(data)) => data,
+            _ => return Err(Error::envelope("data", "a JSON object")),
+        };
+        let key_id = match data.get("id") {
+            Some(Value::String(id)) if !id.is_empty() => id.clone(),
+            Some(Value::Number(id)) => id.to_string(),
+            _ => sha256_hex(body),
+        };
+        Ok(Envelope {
+            event,
+            timestamp,
+            workspace_id,
+            data,
+            extra: fields,
+            key_id,
+        })
+    }
+
+    /// Types `data` according to `event` (see [`Event::from_data`]).
+    pub fn into_event(self) -> Result<Envelope<Event>, Error> {
+        let data = Event::from_data(&self.event, self.data)?;
+        Ok(Envelope {
+            event: self.event,
+            timestamp: self.timestamp,
+            workspace_id: self.workspace_id,
+            data,
+            extra: self.extra,
+            key_id: self.key_id,
+        })
+    }
+}
+
+impl Envelope<Event> {
+    /// The catalog's sample delivery for `name`, parsed and typed; `None` for a name outside
+    /// the catalog.
+    pub fn sample(name: &str) -> Option<Self> {
+        let body = crate::events::EventType::find(name)?.sample_body;
+        Envelope::parse(body.as_bytes()).ok()?.into_event().ok()
+    }
+}
+
+impl<D> Envelope<D> {
+    /// `"{event}:{workspaceId}:{data.id}:{timestamp}"`: the same for every delivery of one
+    /// event, including manual Replays and deliveries signed with a rotated secret, and stable
+    /// across re-serialization. Dedupe on it. When `data.id` is absent (an unknown event), the
+    /// SHA-256 hex of the body stands in for it.
+    pub fn idempotency_key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.event,
+            self.workspace_id,
+            self.key_id,
+            self.timestamp.as_str()
+        )
+    }
+}
+
+fn take_string(
+    fields: &mut Map<String, Value>,
+    key: &'static str,
+    expected: &'static str,
+) -> Result<String, Error> {
+    match fields.remove(key) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        _ => Err(Error::envelope(key, expected)),
+    }
+}
+
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_data().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(body: &str) -> Error {
+        Envelope::parse(body.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn names_the_offending_field() {
+        let ok = r#"{"event":"deal.won","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{"id":"d"}}"#;
+        assert!(Envelope::parse(ok.as_bytes()).is_ok());
+        let field = |body: &str| match err(body) {
+            Error::InvalidEnvelope { field, .. } => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field("[]"), "$");
+        assert_eq!(
+            field(&ok.replace(r#""event":"deal.won""#, r#""event":"""#)),
+            "event"
+        );
+        assert_eq!(
+            field(&ok.replace("2026-03-02T14:23:11.000Z", "yesterday")),
+            "timestamp"
+        );
+        assert_eq!(
+            field(&ok.replace(r#""workspaceId":"ws_1""#, r#""workspaceId":1"#)),
+            "workspaceId"
+        );
+        assert_eq!(field(&ok.replace(r#"{"id":"d"}"#, "[]")), "data");
+        assert!(matches!(
+            err("{\"event\":"),
+            Error::InvalidJson { line: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn idempotency_key_uses_data_id_or_the_body_digest() {
+        let body = r#"{"event":"x.y","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{"n":1}}"#;
+        let env = Envelope::parse(body.as_bytes()).unwrap();
+        assert_eq!(
+            env.idempotency_key(),
+            format!(
+                "x.y:ws_1:{}:2026-03-02T14:23:11.000Z",
+                sha256_hex(body.as_bytes())
+            )
+        );
+        let numeric = body.replace(r#"{"n":1}"#, r#"{"id":42}"#);
+        let env = Envelope::parse(numeric.as_bytes()).unwrap();
+        assert_eq!(
+            env.idempotency_key(),
+            "x.y:ws_1:42:2026-03-02T14:23:11.000Z"
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! Receive AtlasBrokers webhooks safely: verify the HMAC-SHA256 signature of the raw body,
+//! then read the delivery as a typed event.
+//!
+//! AtlasBrokers POSTs `{event, timestamp, workspaceId, data}` and signs the exact body bytes
+//! with your webhook secret, sending lowercase hex in the `X-Webhook-Secret` header.
+//!
+//! ```
+//! use atlasbrokers_webhooks::{Event, Webhook, EVENT_TYPES};
+//!
+//! # let body = EVENT_TYPES[0].sample_body.as_bytes();
+//! # let header_value = atlasbrokers_webhooks::sign("whsec_test", body);
+//! # let header = Some(header_value.as_str());
+//! let webhook = Webhook::new("whsec_test")?;
+//! // `body`: the raw request bytes, before any JSON parsing; `header`: X-Webhook-Secret.
+//! let delivery = webhook.verify_event(body, header)?;
+//! match &delivery.data {
+//!     Event::LeadCreated(lead) => println!("new lead {}", lead.id),
+//!     Event::DealWon(deal) => println!("won {} {}", deal.value, deal.currency),
+//!     other => println!("{} (not handled here)", other.name()),
+//! }
+//! # Ok::<(), atlasbrokers_webhooks::Error>(())
+//! ```
+//!
+//! Layout: [`signature`] (sign, header parsing), [`Webhook`] (verification options),
+//! [`Envelope`] (parsing, idempotency key), the catalog table in `catalog.rs` with its
+//! machinery in [`events`], and [`Error`] with stable codes.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod catalog;
+mod envelope;
+mod error;
+pub mod events;
+pub mod signature;
+mod timestamp;
+mod webhook;
+
+pub use catalog::*;
+pub use envelope::Envelope;
+pub use error::{Error, Malformed};
+pub use events::{Amount, Category, EventType, FieldKind, FieldSpec};
+pub use signature::sign;
+pub use timestamp::Timestamp;
+pub use webhook::{Webhook, DEFAULT_MAX_BODY_BYTES};
