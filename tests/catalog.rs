@@ -37,7 +37,8 @@ fn the_catalog_has_the_fifteen_documented_events() {
             .iter()
             .all(|f| f.required == (t.name == "deal.won" || f.json == "id")));
         let prefix = t.name.split('.').next().unwrap();
-        assert!(t.category.as_str().to_lowercase().starts_with(prefix));
+        // Leads/lead, Policies/policy, ...: the category shares its first four letters.
+        assert!(t.category.as_str().to_lowercase().starts_with(&prefix[..4]));
     }
 }
 

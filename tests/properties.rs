@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Properties over arbitrary input: sign/verify round-trips, any single-byte change fails,
 //! and nothing panics on any header or body.
 

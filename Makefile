@@ -1,0 +1,56 @@
+# atlasbrokers-webhooks: `make test` checks everything, `make dev` is the main job.
+# Every target installs what it needs (idempotent); pinned tools go to .tools/ (git-ignored).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+WASM_TARGET := wasm32-unknown-unknown
+# Must equal the wasm-bindgen version in Cargo.lock (pinned with `=` in Cargo.toml).
+WASM_BINDGEN_VERSION := 0.2.130
+TOOLS := $(CURDIR)/.tools
+WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
+EVENT ?= deal.won
+
+.PHONY: help setup test dev generate size check-tools
+
+help:
+	@echo "make test      fmt, clippy, native tests (vectors, interop, properties), wasm32 build, docs"
+	@echo "make dev       sign a sample delivery and verify it (EVENT=deal.won)"
+	@echo "make generate  rewrite files derived from src/catalog.rs (README table, fixtures)"
+	@echo "make size      wasm32 release size of the core (raw and gzip)"
+
+# Rust components and the wasm target; python3 and node run the guide's snippets in tests.
+setup:
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	@command -v python3 >/dev/null || { echo "python3 is required (apt-get install -y python3)"; exit 1; }
+	@command -v node >/dev/null || { echo "node is required (apt-get install -y nodejs)"; exit 1; }
+
+test: setup
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	cargo test --workspace
+	cargo build --release --lib --target $(WASM_TARGET)
+	cargo build --release --example size_probe --target $(WASM_TARGET)
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+dev: setup
+	cargo run --quiet --example sign_and_verify -- $(EVENT)
+
+generate:
+	BLESS=1 cargo test --quiet --test catalog -- readme fixtures
+
+$(WASM_BINDGEN):
+	cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
+
+size: setup $(WASM_BINDGEN)
+	@$(WASM_BINDGEN) --version | grep -q ' $(WASM_BINDGEN_VERSION)' || { echo "$(WASM_BINDGEN) is not $(WASM_BINDGEN_VERSION): rm -rf $(TOOLS) and retry"; exit 1; }
+	cargo build --quiet --release --example size_probe --target $(WASM_TARGET)
+	rm -rf target/size && $(WASM_BINDGEN) --target web --out-dir target/size \
+		target/$(WASM_TARGET)/release/examples/size_probe.wasm
+	@f=target/size/size_probe_bg.wasm; \
+		printf 'core in wasm32 (sign + verify_event + typed catalog, wasm-bindgen %s, no wasm-opt): %s bytes raw, %s bytes gzip -9\n' \
+		'$(WASM_BINDGEN_VERSION)' "$$(wc -c < $$f)" "$$(gzip -9 -c $$f | wc -c)"
