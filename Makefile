@@ -12,7 +12,7 @@ TOOLS := $(CURDIR)/.tools
 WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
 EVENT ?= deal.won
 
-.PHONY: help setup test dev generate size check-tools
+.PHONY: help setup wasm-bindgen test dev generate size
 
 help:
 	@echo "make test      fmt, clippy, native tests (vectors, interop, properties), wasm32 build, docs"
@@ -28,11 +28,13 @@ setup:
 	@command -v python3 >/dev/null || { echo "python3 is required (apt-get install -y python3)"; exit 1; }
 	@command -v node >/dev/null || { echo "node is required (apt-get install -y nodejs)"; exit 1; }
 
-test: setup
+test: setup wasm-bindgen
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 	cargo test --workspace
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
+		cargo test --target $(WASM_TARGET) --test wasm
 	cargo build --release --lib --target $(WASM_TARGET)
 	cargo build --release --example size_probe --target $(WASM_TARGET)
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
@@ -43,13 +45,15 @@ dev: setup
 generate:
 	BLESS=1 cargo test --quiet --test catalog -- readme fixtures
 
-$(WASM_BINDGEN):
-	cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
+# The CLI must match Cargo.lock's wasm-bindgen exactly; a stale one is replaced.
+# (Not --locked: this registry mirror lags one of its transitive dependencies.)
+wasm-bindgen:
+	@$(WASM_BINDGEN) --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' || \
+		cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
 
-size: setup $(WASM_BINDGEN)
-	@$(WASM_BINDGEN) --version | grep -q ' $(WASM_BINDGEN_VERSION)' || { echo "$(WASM_BINDGEN) is not $(WASM_BINDGEN_VERSION): rm -rf $(TOOLS) and retry"; exit 1; }
+size: setup wasm-bindgen
 	cargo build --quiet --release --example size_probe --target $(WASM_TARGET)
-	rm -rf target/size && $(WASM_BINDGEN) --target web --out-dir target/size \
+	rm -rf target/size && $(WASM_BINDGEN) --target web --remove-name-section --remove-producers-section --out-dir target/size \
 		target/$(WASM_TARGET)/release/examples/size_probe.wasm
 	@f=target/size/size_probe_bg.wasm; \
 		printf 'core in wasm32 (sign + verify_event + typed catalog, wasm-bindgen %s, no wasm-opt): %s bytes raw, %s bytes gzip -9\n' \
