@@ -10,9 +10,15 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_BINDGEN_VERSION := 0.2.130
 TOOLS := $(CURDIR)/.tools
 WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
+NODE_BIN := $(CURDIR)/node_modules/.bin
+# npm's binaryen (wasm-opt 132); never Debian's wasm-opt 108, whose output crashes at load.
+WASM_OPT := $(NODE_BIN)/wasm-opt
+CORE_WASM := target/$(WASM_TARGET)/release/atlasbrokers_webhooks.wasm
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+TARBALL := target/atlasbrokers-webhooks-$(VERSION).tgz
 EVENT ?= deal.won
 
-.PHONY: help setup wasm-bindgen test dev generate size
+.PHONY: help setup wasm-bindgen npm-tools build pack test dev generate size
 
 help:
 	@echo "make test      fmt, clippy, native tests (vectors, interop, properties), wasm32 build, docs"
@@ -43,7 +49,26 @@ dev: setup
 	cargo run --quiet --example sign_and_verify -- $(EVENT)
 
 generate:
-	BLESS=1 cargo test --quiet --test catalog -- readme fixtures
+	BLESS=1 cargo test --quiet --test derived -- --test-threads 1
+
+# Pinned JS tools (esbuild, binaryen, wrangler, deno, ...) from package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+npm-tools: node_modules/.package-lock.json
+
+# The npm package in pkg/: core compiled with the bindings, wasm-bindgen glue, wasm-opt, wrapper.
+build: setup wasm-bindgen npm-tools
+	cargo build --release --lib --features wasm --target $(WASM_TARGET)
+	rm -rf target/wasm-bindgen
+	$(WASM_BINDGEN) --target web --out-dir target/wasm-bindgen $(CORE_WASM)
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+		--enable-mutable-globals --strip-debug --strip-producers \
+		-o target/wasm-bindgen/atlasbrokers_webhooks_bg.wasm target/wasm-bindgen/atlasbrokers_webhooks_bg.wasm
+	node pkg-template/build.mjs target/wasm-bindgen pkg
+
+pack: build
+	cd pkg && npm pack --silent --pack-destination ../target >/dev/null
+	@echo "$(TARBALL)"
 
 # The CLI must match Cargo.lock's wasm-bindgen exactly; a stale one is replaced.
 # (Not --locked: this registry mirror lags one of its transitive dependencies.)

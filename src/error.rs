@@ -49,6 +49,11 @@ pub enum Error {
     InvalidSecret,
     /// A tolerance window is set but this target has no clock (wasm32-unknown-unknown).
     ClockUnavailable,
+    /// The receiver was handed an already-parsed body (e.g. by `express.json()`), whose raw
+    /// bytes are gone, so no signature can be checked. Raised by the JavaScript shells.
+    BodyAlreadyParsed,
+    /// The request used another HTTP method than `POST`. Raised by the HTTP shells.
+    MethodNotAllowed,
 }
 
 /// How a signature header is malformed.
@@ -76,6 +81,8 @@ impl Error {
             Error::TimestampOutOfTolerance { .. } => "timestamp_out_of_tolerance",
             Error::InvalidSecret => "invalid_secret",
             Error::ClockUnavailable => "clock_unavailable",
+            Error::BodyAlreadyParsed => "body_already_parsed",
+            Error::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -91,12 +98,13 @@ impl Error {
             | Error::TimestampOutOfTolerance { .. } => 401,
             Error::BodyTooLarge { .. } => 413,
             Error::InvalidJson { .. } | Error::InvalidEnvelope { .. } => 400,
-            Error::InvalidSecret | Error::ClockUnavailable => 500,
+            Error::MethodNotAllowed => 405,
+            Error::InvalidSecret | Error::ClockUnavailable | Error::BodyAlreadyParsed => 500,
         }
     }
 
     /// Every code this crate can produce, for documentation and exhaustive tests.
-    pub const CODES: [&'static str; 9] = [
+    pub const CODES: [&'static str; 11] = [
         "missing_signature",
         "malformed_signature",
         "signature_mismatch",
@@ -106,6 +114,8 @@ impl Error {
         "timestamp_out_of_tolerance",
         "invalid_secret",
         "clock_unavailable",
+        "body_already_parsed",
+        "method_not_allowed",
     ];
 
     pub(crate) fn envelope(field: &'static str, expected: &'static str) -> Self {
@@ -174,6 +184,15 @@ impl fmt::Display for Error {
             Error::ClockUnavailable => f.write_str(
                 "no clock: a timestamp tolerance is set but this target has no system clock; \
                  pass the receive time explicitly (received_at)",
+            ),
+            Error::BodyAlreadyParsed => f.write_str(
+                "body already parsed: the request body reached the verifier as a parsed object, \
+                 so its raw bytes (which the signature covers) are gone. Give this route the raw \
+                 body: in Express use express.raw({ type: \"application/json\" }) instead of \
+                 express.json(), or mount the webhook middleware before any body parser",
+            ),
+            Error::MethodNotAllowed => f.write_str(
+                "method not allowed: AtlasBrokers delivers webhooks with POST; send a POST",
             ),
         }
     }

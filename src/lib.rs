@@ -35,6 +35,8 @@ pub mod events;
 pub mod signature;
 mod timestamp;
 mod webhook;
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+pub mod wasm;
 
 pub use catalog::*;
 pub use envelope::Envelope;

@@ -1,6 +1,5 @@
-//! The catalog: every sample types into its variant and round-trips; lenient where the catalog
-//! may be incomplete; and the files derived from the table (README table, JSON fixtures) match
-//! it. Run `make generate` (BLESS=1) to rewrite them after changing `src/catalog.rs`.
+//! The catalog: every sample types into its variant and round-trips, and parsing is lenient
+//! where the catalog may be incomplete. Files derived from it are checked in `derived.rs`.
 
 use atlasbrokers_webhooks::{Envelope, Error, Event, EventType, FieldKind, EVENT_TYPES};
 use serde_json::Value;
@@ -186,92 +185,4 @@ fn optional_fields_may_be_missing_or_null_but_required_ones_may_not() {
             other => panic!("{path}: {other:?}"),
         }
     }
-}
-
-// ---- derived files ------------------------------------------------------------------------
-
-fn readme_table() -> String {
-    let mut out = String::from(
-        "| Category | Event | Rust type | `data` fields (**bold**: required) |\n|---|---|---|---|\n",
-    );
-    for t in EVENT_TYPES {
-        let fields: Vec<String> = t
-            .fields
-            .iter()
-            .map(|f| {
-                let name = format!("`{}`", f.json);
-                let name = if f.required {
-                    format!("**{name}**")
-                } else {
-                    name
-                };
-                match f.kind {
-                    FieldKind::Money => format!("{name} (number)"),
-                    _ => name,
-                }
-            })
-            .collect();
-        out += &format!(
-            "| {} | `{}` | `{}` | {} |\n",
-            t.category.as_str(),
-            t.name,
-            t.type_name,
-            fields.join(", ")
-        );
-    }
-    out
-}
-
-/// Compares a derived file with what the table renders; with BLESS=1 rewrites it instead.
-fn check(path: &str, rendered: &str) {
-    let full = format!("{ROOT}/{path}");
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&full, rendered).unwrap();
-        return;
-    }
-    let current = std::fs::read_to_string(&full).unwrap_or_default();
-    assert!(
-        current == rendered,
-        "{path} has drifted from src/catalog.rs: run `make generate` and commit the result"
-    );
-}
-
-fn replace_between(text: &str, start: &str, end: &str, body: &str) -> String {
-    let (head, rest) = text.split_once(start).expect("start marker");
-    let (_, tail) = rest.split_once(end).expect("end marker");
-    format!("{head}{start}\n{body}{end}{tail}")
-}
-
-#[test]
-fn readme_event_table_matches_the_catalog() {
-    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
-    let rendered = replace_between(
-        &readme,
-        "<!-- catalog:start (generated from src/catalog.rs by `make generate`) -->",
-        "<!-- catalog:end -->",
-        &readme_table(),
-    );
-    check("README.md", &rendered);
-}
-
-#[test]
-fn fixtures_match_the_catalog() {
-    let dir = format!("{ROOT}/tests/fixtures/events");
-    for t in EVENT_TYPES {
-        check(
-            &format!("tests/fixtures/events/{}.json", t.name),
-            t.sample_body,
-        );
-    }
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    on_disk.sort();
-    let mut expected: Vec<String> = EVENT_TYPES
-        .iter()
-        .map(|t| format!("{}.json", t.name))
-        .collect();
-    expected.sort();
-    assert_eq!(on_disk, expected, "stale fixtures in {dir}");
 }

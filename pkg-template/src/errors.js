@@ -1,0 +1,45 @@
+// Errors the package raises. Codes, statuses and messages of verification errors come from the
+// Rust core (one list for Rust, JS and the edge verifier); only handler failures are JS-only.
+import { VerifyError } from "./glue.js";
+
+/** A delivery that must not be trusted or could not be read: `.code`, `.status`, `.message`. */
+export class WebhookVerificationError extends Error {
+  constructor(message, code, status) {
+    super(message);
+    this.name = "WebhookVerificationError";
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** One or more `on()` handlers failed; `.errors` holds their errors, `.results` every outcome. */
+export class WebhookHandlerError extends AggregateError {
+  constructor(errors, results, event) {
+    super(
+      errors,
+      `${errors.length} of ${results.length} webhook handler(s) failed for ${event.event}; ` +
+        "see .errors (the other handlers' results are in .results)",
+    );
+    this.name = "WebhookHandlerError";
+    this.code = "handler_failed";
+    this.status = 500;
+    this.results = results;
+    this.event = event;
+  }
+}
+
+/** Runs a wasm call, turning the core's error into a WebhookVerificationError. */
+export function callCore(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromCore(e);
+  }
+}
+
+export function fromCore(e) {
+  if (!(e instanceof VerifyError)) return e;
+  const error = new WebhookVerificationError(e.message, e.code, e.status);
+  e.free();
+  return error;
+}

@@ -1,0 +1,6 @@
+// The public API, shared by every entry point. The entries (entry-*.js) differ only in how the
+// WebAssembly module is obtained; it is instantiated before any of this runs.
+export { Webhook, sign } from "./webhook.js";
+export { WebhookVerificationError, WebhookHandlerError } from "./errors.js";
+export { createNodeMiddleware } from "./node-middleware.js";
+export { EVENT_TYPES, sampleBody } from "./catalog.generated.js";

@@ -1,0 +1,191 @@
+// The Webhook class: verify, typed events, handlers, and a Fetch-API handler.
+import { Verifier, bodyTooLargeError, methodNotAllowedError, signBytes, signText } from "./glue.js";
+import { WebhookHandlerError, WebhookVerificationError, callCore, fromCore } from "./errors.js";
+import { HEADER, headerValues, rawBody, readLimited } from "./body.js";
+import { checkPattern, matches } from "./patterns.js";
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function secretBytes(secret) {
+  if (secret == null) return new Uint8Array(0); // reported by the core as invalid_secret
+  return typeof secret === "string" ? encoder.encode(secret) : rawBody(secret);
+}
+
+function millis(at) {
+  return at instanceof Date ? at.getTime() : Number(at);
+}
+
+/** Signs a body as AtlasBrokers does: lowercase hex HMAC-SHA256 of its exact bytes. */
+export function sign(secret, body) {
+  const raw = rawBody(body);
+  const key = secretBytes(secret);
+  return typeof raw === "string" ? signText(key, raw) : signBytes(key, raw);
+}
+
+export class Webhook {
+  #verifier;
+  #hasTolerance;
+  #maxBodyBytes;
+  #handlers = [];
+  #errorHandlers = [];
+
+  constructor(secret, options = {}) {
+    const { previousSecrets = [], toleranceSeconds, maxBodyBytes } = options;
+    this.#verifier = callCore(
+      () => new Verifier(secretBytes(secret), toleranceSeconds ?? undefined, maxBodyBytes ?? undefined),
+    );
+    for (const previous of [previousSecrets].flat()) {
+      callCore(() => this.#verifier.addPreviousSecret(secretBytes(previous)));
+    }
+    this.#hasTolerance = toleranceSeconds != null;
+    this.#maxBodyBytes = maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
+  /** The limit on body size in bytes. */
+  get maxBodyBytes() {
+    return this.#maxBodyBytes;
+  }
+
+  /**
+   * Verifies the raw body against the X-Webhook-Secret header and returns the typed event.
+   * Throws WebhookVerificationError (`.code`, `.status`) when it must not be trusted.
+   */
+  verify(body, header, options = {}) {
+    const raw = rawBody(body);
+    const receivedAt = this.#hasTolerance ? millis(options.receivedAt ?? Date.now()) : undefined;
+    const verifier = this.#verifier;
+    let key;
+    let failure;
+    // Several values (duplicated headers): the first that verifies wins.
+    for (const value of headerValues(header)) {
+      try {
+        key =
+          typeof raw === "string"
+            ? verifier.verifyText(raw, value, receivedAt)
+            : verifier.verifyBytes(raw, value, receivedAt);
+        break;
+      } catch (e) {
+        failure ??= fromCore(e);
+      }
+    }
+    if (key === undefined) throw failure;
+    // The core has checked the envelope and every typed field; JSON.parse builds the object
+    // from the same verified bytes, with every field as received.
+    const event = JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw));
+    Object.defineProperty(event, "idempotencyKey", { value: key, enumerable: false });
+    return event;
+  }
+
+  /** Signs a body with the current secret, for tests of your own receiver. */
+  sign(body) {
+    const raw = rawBody(body);
+    return typeof raw === "string" ? this.#verifier.signText(raw) : this.#verifier.signBytes(raw);
+  }
+
+  /** Runs `handler` for events matching a name, `"category.*"`, `"*"`, or a list of them. */
+  on(patterns, handler) {
+    for (const pattern of [patterns].flat()) this.#handlers.push([checkPattern(pattern), handler]);
+    return this;
+  }
+
+  /** Runs `handler` for every verified event, including ones outside the catalog. */
+  onAny(handler) {
+    this.#handlers.push(["*", handler]);
+    return this;
+  }
+
+  /** Called with every error verifyAndReceive raises (verification or handler failures). */
+  onError(handler) {
+    this.#errorHandlers.push(handler);
+    return this;
+  }
+
+  /** Removes a handler added with on() or onAny(). */
+  removeListener(patterns, handler) {
+    const remove = new Set([patterns].flat());
+    this.#handlers = this.#handlers.filter(([p, h]) => !(h === handler && remove.has(p)));
+    return this;
+  }
+
+  /** Runs the matching handlers for an already verified event. */
+  async receive(event) {
+    const handlers = this.#handlers.filter(([p]) => matches(p, event.event)).map(([, h]) => h);
+    const results = await Promise.allSettled(handlers.map(async (h) => h(event)));
+    const errors = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+    if (errors.length) {
+      const error = new WebhookHandlerError(errors, results, event);
+      await this.#reportError(error);
+      throw error;
+    }
+    return { event, results: results.map((r) => r.value) };
+  }
+
+  /** verify(), then receive(): resolves to `{ event, results }`. */
+  async verifyAndReceive(body, header, options) {
+    let event;
+    try {
+      event = this.verify(body, header, options);
+    } catch (error) {
+      await this.#reportError(error);
+      throw error;
+    }
+    return this.receive(event);
+  }
+
+  /**
+   * A Fetch-API handler (Request -> Response) for Workers, Deno, Bun, Next.js route handlers and
+   * Hono: 200 with the idempotency key, or the error's status with `{ error, message }`.
+   */
+  async handle(request) {
+    if (request.method !== "POST") {
+      return errorResponse(fromCore(methodNotAllowedError()), { allow: "POST" });
+    }
+    const max = this.#maxBodyBytes;
+    // Refuse a declared oversize body unread; otherwise stop reading once past the limit.
+    const declared = Number(request.headers.get("content-length") ?? NaN);
+    const { body, size } = declared > max ? { size: declared } : await readLimited(request.body, max);
+    if (!body) return errorResponse(fromCore(bodyTooLargeError(size, max)));
+    try {
+      const { event } = await this.verifyAndReceive(body, request.headers.get(HEADER));
+      return jsonResponse(200, { status: "ok", event: event.event, idempotencyKey: event.idempotencyKey });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
+
+  async #reportError(error) {
+    for (const handler of this.#errorHandlers) {
+      try {
+        await handler(error);
+      } catch {
+        // An error handler's own failure must not hide the original error.
+      }
+    }
+  }
+}
+
+export function jsonResponse(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** The response for an error: its own status and code, or a 500 that leaks nothing. */
+export function errorResponse(error, headers) {
+  const [status, body] = errorBody(error);
+  return jsonResponse(status, body, headers);
+}
+
+export function errorBody(error) {
+  if (error instanceof WebhookVerificationError) {
+    return [error.status, { error: error.code, message: error.message }];
+  }
+  if (error instanceof WebhookHandlerError) {
+    // Handler errors may quote payload data (PII): the sender only learns that they failed.
+    return [500, { error: error.code, message: `${error.errors.length} webhook handler(s) failed` }];
+  }
+  return [500, { error: "internal_error", message: "the webhook receiver failed" }];
+}

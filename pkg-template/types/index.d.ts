@@ -1,0 +1,194 @@
+// The package's API types. `make build` appends this file to events.generated.d.ts (the catalog
+// types generated from src/catalog.rs) to make the package's index.d.mts and index.d.cts.
+
+/** A delivery as AtlasBrokers sends it, typed by event name. */
+export interface Envelope<N extends string, D> {
+  /** The event name, e.g. `deal.won`. */
+  event: N;
+  /** When the event fired (RFC 3339, UTC); covered by the signature. */
+  timestamp: string;
+  /** The workspace that generated the event. */
+  workspaceId: string;
+  /** The event's data. */
+  data: D;
+  /**
+   * `"{event}:{workspaceId}:{data.id}:{timestamp}"`: the same for every delivery of one event
+   * (Replays, rotated secrets). Dedupe on it. Not enumerable: JSON.stringify leaves it out.
+   */
+  readonly idempotencyKey: string;
+}
+
+/** A catalog event, narrowed by name: `KnownEvent<"deal.won">`. */
+export type KnownEvent<N extends EventName = EventName> = {
+  [K in N]: Envelope<K, EventDataMap[K]>;
+}[N];
+
+declare const unknownEventName: unique symbol;
+/** The name of an event outside the catalog; a plain string at run time. */
+export type UnknownEventName = string & { readonly [unknownEventName]: true };
+
+/** An event this version of the catalog does not know: never dropped, just untyped. */
+export type UnknownEvent = Envelope<UnknownEventName, { id?: string | number; [field: string]: unknown }>;
+
+/**
+ * A verified event. Check `event.event` to narrow it:
+ * `if (e.event === "deal.won") e.data.value // number`.
+ */
+export type AtlasEvent = KnownEvent | UnknownEvent;
+
+/** An event name, a category wildcard such as `"deal.*"`, or `"*"`. */
+export type EventPattern = EventName | `${EventCategory}.*` | "*";
+
+/** The events a pattern matches. */
+export type EventsMatching<P extends EventPattern> = P extends "*"
+  ? AtlasEvent
+  : P extends `${infer C}.*`
+    ? KnownEvent<Extract<EventName, `${C}.${string}`>>
+    : P extends EventName
+      ? KnownEvent<P>
+      : never;
+
+/** What may be passed as the raw body. Never a parsed object. */
+export type RawBody = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** What may be passed as the signature: the header's value, Node's value list, or all headers. */
+export type SignatureHeader =
+  | string
+  | readonly string[]
+  | undefined
+  | null
+  | { get(name: string): string | null }
+  | Record<string, string | string[] | undefined>;
+
+export interface WebhookOptions {
+  /** Secrets still accepted during a rotation. */
+  previousSecrets?: string | Uint8Array | ReadonlyArray<string | Uint8Array>;
+  /**
+   * Reject events whose signed `timestamp` is further than this from the receive time, in
+   * either direction. Off by default: AtlasBrokers' Replay re-sends old events.
+   */
+  toleranceSeconds?: number;
+  /** Reject bodies over this size with `body_too_large` (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface VerifyOptions {
+  /** When the delivery was received (for queued processing); defaults to now. */
+  receivedAt?: Date | number;
+}
+
+/** Every error code, from the core; `handler_failed` comes from WebhookHandlerError. */
+export type ErrorCode =
+  | "missing_signature"
+  | "malformed_signature"
+  | "signature_mismatch"
+  | "body_too_large"
+  | "invalid_json"
+  | "invalid_envelope"
+  | "timestamp_out_of_tolerance"
+  | "invalid_secret"
+  | "clock_unavailable"
+  | "body_already_parsed"
+  | "method_not_allowed";
+
+/** A delivery that must not be trusted or could not be read. */
+export declare class WebhookVerificationError extends Error {
+  readonly name: "WebhookVerificationError";
+  /** Stable code, the same in Rust, JS and the edge verifier. */
+  readonly code: ErrorCode;
+  /** The HTTP status to answer with. */
+  readonly status: number;
+}
+
+/** One or more handlers failed; the others' results are kept. */
+export declare class WebhookHandlerError extends AggregateError {
+  readonly name: "WebhookHandlerError";
+  readonly code: "handler_failed";
+  readonly status: 500;
+  /** Every handler's outcome, in registration order. */
+  readonly results: PromiseSettledResult<unknown>[];
+  /** The event the handlers received. */
+  readonly event: AtlasEvent;
+}
+
+export type Handler<E> = (event: E) => unknown;
+
+export declare class Webhook {
+  /** `secret`: the one in AtlasBrokers Settings > Webhooks. */
+  constructor(secret: string | Uint8Array, options?: WebhookOptions);
+  /** The body size limit in bytes. */
+  readonly maxBodyBytes: number;
+  /** Verifies the raw body and returns the typed event; throws WebhookVerificationError. */
+  verify(body: RawBody, header: SignatureHeader, options?: VerifyOptions): AtlasEvent;
+  /** Signs a body with the current secret (for tests of your own receiver). */
+  sign(body: RawBody): string;
+  /** Runs `handler` for matching events: a name, `"category.*"`, `"*"` or a list. */
+  on<P extends EventPattern>(pattern: P | readonly P[], handler: Handler<EventsMatching<P>>): this;
+  /** Runs `handler` for every verified event, including ones outside the catalog. */
+  onAny(handler: Handler<AtlasEvent>): this;
+  /** Called with every error verifyAndReceive raises. */
+  onError(handler: (error: WebhookVerificationError | WebhookHandlerError) => unknown): this;
+  /** Removes a handler added with on() or onAny() ("*"). */
+  removeListener<P extends EventPattern>(pattern: P | readonly P[], handler: Handler<EventsMatching<P>>): this;
+  /** Runs the matching handlers for an already verified event. */
+  receive(event: AtlasEvent): Promise<{ event: AtlasEvent; results: unknown[] }>;
+  /** verify() then receive(). Rejects with WebhookVerificationError or WebhookHandlerError. */
+  verifyAndReceive(
+    body: RawBody,
+    header: SignatureHeader,
+    options?: VerifyOptions,
+  ): Promise<{ event: AtlasEvent; results: unknown[] }>;
+  /** A Fetch-API handler: `Request` in, `Response` out (Workers, Deno, Bun, Next.js, Hono). */
+  handle(request: Request): Promise<Response>;
+}
+
+/** Lowercase hex HMAC-SHA256 of the body's exact bytes, as AtlasBrokers sends it. */
+export declare function sign(secret: string | Uint8Array, body: RawBody): string;
+
+export interface NodeMiddlewareOptions {
+  /** The path to answer on (default `/webhooks/atlasbrokers`); others go to `next`. */
+  path?: string;
+}
+
+/** Minimal shapes of node:http's request and response, which Express and Connect extend. */
+export interface NodeRequest extends AsyncIterable<Uint8Array | string> {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+export interface NodeResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+/** Middleware for node:http, Express and Connect. */
+export declare function createNodeMiddleware(
+  webhook: Webhook,
+  options?: NodeMiddlewareOptions,
+): (req: NodeRequest, res: NodeResponse, next?: (error?: unknown) => void) => Promise<void>;
+
+/** One catalog field. */
+export interface EventField {
+  readonly name: string;
+  readonly type: "string" | "number";
+  readonly required: boolean;
+}
+
+/** One catalog event. */
+export interface EventType {
+  readonly name: EventName;
+  readonly category: string;
+  readonly description: string;
+  readonly fields: readonly EventField[];
+  /** A realistic delivery body (compact JSON), ready to sign. */
+  readonly sampleBody: string;
+}
+
+/** The catalog, in the guide's order. */
+export declare const EVENT_TYPES: readonly EventType[];
+
+/** The sample delivery body of a catalog event. */
+export declare function sampleBody(name: EventName): string;
+export declare function sampleBody(name: string): string | undefined;
