@@ -1,0 +1,2 @@
+// The API suite through CommonJS `require` of the installed package.
+require("./suite.cjs")(require("atlasbrokers-webhooks"), "require");
