@@ -107,10 +107,10 @@ fn we_accept_python_snippet_signatures() {
 
 #[test]
 fn node_snippet_accepts_our_signatures() {
-    snippet_accepts_our_signatures("node", "guide_snippet.mjs");
+    snippet_accepts_our_signatures("node", "guide_snippet_cli.mjs");
 }
 
 #[test]
 fn we_accept_node_snippet_signatures() {
-    we_accept_snippet_signatures("node", "guide_snippet.mjs");
+    we_accept_snippet_signatures("node", "guide_snippet_cli.mjs");
 }

@@ -23,16 +23,24 @@ export type KnownEvent<N extends EventName = EventName> = {
   [K in N]: Envelope<K, EventDataMap[K]>;
 }[N];
 
-declare const unknownEventName: unique symbol;
-/** The name of an event outside the catalog; a plain string at run time. */
-export type UnknownEventName = string & { readonly [unknownEventName]: true };
-
-/** An event this version of the catalog does not know: never dropped, just untyped. */
-export type UnknownEvent = Envelope<UnknownEventName, { id?: string | number; [field: string]: unknown }>;
+/** The name of an event outside the catalog. */
+export type UnknownEventName = string;
 
 /**
- * A verified event. Check `event.event` to narrow it:
- * `if (e.event === "deal.won") e.data.value // number`.
+ * The `data` of an event outside the catalog: opaque to the type system (read it as
+ * `event.data as Record<string, unknown>`). Typed this way so that comparing `event.event`
+ * with a catalog name still narrows `data` to that event's fields.
+ */
+export interface OpaqueData {
+  readonly [field: string]: never;
+}
+
+/** An event this version of the catalog does not know: never dropped, only untyped. */
+export type UnknownEvent = Envelope<UnknownEventName, OpaqueData>;
+
+/**
+ * A verified event: one of the 15 catalog events, or an `UnknownEvent`. Compare `event.event`
+ * to narrow it: `if (e.event === "deal.won") e.data.value // number`.
  */
 export type AtlasEvent = KnownEvent | UnknownEvent;
 
