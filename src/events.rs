@@ -107,6 +107,8 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     /// Whether a payload without it is rejected.
     pub required: bool,
+    /// The path named in errors, e.g. `data.closedAt`.
+    pub path: &'static str,
     /// The sample payload's value, as JSON text.
     pub sample: &'static str,
 }
@@ -170,6 +172,33 @@ impl EventType {
     pub fn find(name: &str) -> Option<&'static EventType> {
         crate::EVENT_TYPES.iter().find(|t| t.name == name)
     }
+
+    /// Checks `data` against this event's fields: every required field present, every present
+    /// field of its JSON type (`null` counts as absent). The one place these rules live: the
+    /// verifier applies it to every catalog event, and typing relies on it.
+    pub fn check_data(&self, data: &Map<String, Value>) -> Result<(), Error> {
+        for field in self.fields {
+            let number = field.kind == FieldKind::Money;
+            match data.get(field.json) {
+                None | Some(Value::Null) if field.required => {
+                    let expected = if number {
+                        "a number (it is required)"
+                    } else {
+                        "a string (it is required)"
+                    };
+                    return Err(Error::envelope(field.path, expected));
+                }
+                None | Some(Value::Null) => {}
+                Some(Value::Number(_)) if number => {}
+                Some(Value::String(_)) if !number => {}
+                Some(_) => {
+                    let expected = if number { "a number" } else { "a string" };
+                    return Err(Error::envelope(field.path, expected));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The envelope values every sample shares (the guide's own).
@@ -177,23 +206,20 @@ pub const SAMPLE_TIMESTAMP: &str = "2026-03-02T14:23:11.000Z";
 /// See [`SAMPLE_TIMESTAMP`].
 pub const SAMPLE_WORKSPACE_ID: &str = "ws_abc123";
 
-/// Reads a field out of a `data` object; implemented for required and optional fields.
+/// Moves a field out of a `data` object that [`EventType::check_data`] has accepted, so a
+/// mismatch cannot happen here; implemented for required and optional fields.
 pub(crate) trait Field: Sized {
-    fn take(data: &mut Map<String, Value>, key: &str, path: &'static str) -> Result<Self, Error>;
+    fn take(data: &mut Map<String, Value>, key: &str) -> Self;
     fn put(&self, data: &mut Map<String, Value>, key: &str);
 }
 
 /// A JSON value of one field type.
-pub(crate) trait FieldValue: Sized {
-    const EXPECTED: &'static str;
-    const EXPECTED_REQUIRED: &'static str;
+pub(crate) trait FieldValue: Sized + Default {
     fn from_json(value: Value) -> Option<Self>;
     fn to_json(&self) -> Value;
 }
 
 impl FieldValue for String {
-    const EXPECTED: &'static str = "a string";
-    const EXPECTED_REQUIRED: &'static str = "a string (it is required)";
     fn from_json(value: Value) -> Option<Self> {
         match value {
             Value::String(s) => Some(s),
@@ -206,8 +232,6 @@ impl FieldValue for String {
 }
 
 impl FieldValue for Amount {
-    const EXPECTED: &'static str = "a number";
-    const EXPECTED_REQUIRED: &'static str = "a number (it is required)";
     fn from_json(value: Value) -> Option<Self> {
         match value {
             Value::Number(n) => Some(Amount(n)),
@@ -220,11 +244,8 @@ impl FieldValue for Amount {
 }
 
 impl<T: FieldValue> Field for T {
-    fn take(data: &mut Map<String, Value>, key: &str, path: &'static str) -> Result<Self, Error> {
-        match data.remove(key) {
-            None | Some(Value::Null) => Err(Error::envelope(path, T::EXPECTED_REQUIRED)),
-            Some(v) => T::from_json(v).ok_or(Error::envelope(path, T::EXPECTED)),
-        }
+    fn take(data: &mut Map<String, Value>, key: &str) -> Self {
+        data.remove(key).and_then(T::from_json).unwrap_or_default()
     }
     fn put(&self, data: &mut Map<String, Value>, key: &str) {
         data.insert(key.to_owned(), self.to_json());
@@ -233,13 +254,8 @@ impl<T: FieldValue> Field for T {
 
 // `null` and absent read the same: both are "no value" to a receiver.
 impl<T: FieldValue> Field for Option<T> {
-    fn take(data: &mut Map<String, Value>, key: &str, path: &'static str) -> Result<Self, Error> {
-        match data.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => T::from_json(v)
-                .map(Some)
-                .ok_or(Error::envelope(path, T::EXPECTED)),
-        }
+    fn take(data: &mut Map<String, Value>, key: &str) -> Self {
+        data.remove(key).and_then(T::from_json)
     }
     fn put(&self, data: &mut Map<String, Value>, key: &str) {
         if let Some(v) = self {
@@ -292,15 +308,16 @@ macro_rules! catalog {
             }
 
             impl $variant {
-                fn from_data(
+                // Only called once `check_data` accepted `data`.
+                fn from_checked(
                     mut data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ) -> ::core::result::Result<Self, $crate::Error> {
+                ) -> Self {
                     use $crate::events::Field;
-                    Ok($variant {
-                        id: Field::take(&mut data, "id", "data.id")?,
-                        $($field: Field::take(&mut data, $json, concat!("data.", $json))?,)*
+                    $variant {
+                        id: Field::take(&mut data, "id"),
+                        $($field: Field::take(&mut data, $json),)*
                         extra: data,
-                    })
+                    }
                 }
 
                 fn to_data(&self) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
@@ -338,10 +355,13 @@ macro_rules! catalog {
                 name: &str,
                 data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             ) -> ::core::result::Result<Self, $crate::Error> {
-                match name {
-                    $($name => $variant::from_data(data).map(Event::$variant),)+
-                    _ => Ok(Event::Unknown { event: name.to_owned(), data }),
+                if let Some(event_type) = $crate::events::EventType::find(name) {
+                    event_type.check_data(&data)?;
                 }
+                Ok(match name {
+                    $($name => Event::$variant($variant::from_checked(data)),)+
+                    _ => Event::Unknown { event: name.to_owned(), data },
+                })
             }
 
             /// The `data` object as JSON, catalog and extra fields alike.
@@ -391,6 +411,7 @@ macro_rules! catalog {
                         rust: "id",
                         kind: $crate::events::FieldKind::Id,
                         required: true,
+                        path: "data.id",
                         sample: stringify!($id_sample),
                     },
                     $($crate::events::FieldSpec {
@@ -398,6 +419,7 @@ macro_rules! catalog {
                         rust: stringify!($field),
                         kind: $crate::events::FieldKind::$kind,
                         required: $crate::events::is_required!($req),
+                        path: concat!("data.", $json),
                         sample: stringify!($sample),
                     },)*
                 ],

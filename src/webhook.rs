@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use crate::catalog::Event;
 use crate::envelope::Envelope;
 use crate::error::Error;
+use crate::events::EventType;
 use crate::signature::{parse_header, Key};
 use crate::timestamp::system_time_nanos;
 
@@ -106,11 +107,15 @@ impl Webhook {
         }
     }
 
-    /// Verifies the signature, then parses the envelope and checks the tolerance window.
-    /// `data` stays raw JSON; see [`Webhook::verify_event`] for typed data.
+    /// Verifies the signature, then parses the envelope, checks a catalog event's `data`
+    /// fields ([`EventType::check_data`]) and the tolerance window. `data` stays raw JSON; see
+    /// [`Webhook::verify_event`] for typed data.
     pub fn verify(&self, body: &[u8], header: Option<&str>) -> Result<Envelope, Error> {
         self.verify_signature(body, header)?;
         let envelope = Envelope::parse(body)?;
+        if let Some(event_type) = EventType::find(&envelope.event) {
+            event_type.check_data(&envelope.data)?;
+        }
         if let Some(tolerance) = self.tolerance {
             let now = match self.received_at {
                 Some(at) => system_time_nanos(at),
