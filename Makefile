@@ -17,11 +17,17 @@ CORE_WASM := target/$(WASM_TARGET)/release/atlasbrokers_webhooks.wasm
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 TARBALL := target/atlasbrokers-webhooks-$(VERSION).tgz
 EVENT ?= deal.won
+WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
+	cargo test --target $(WASM_TARGET) --features wasm
+# Folders whose code imports the package by name.
+PKG_CONSUMERS := tests/js examples/express examples/fetch-handler
 
-.PHONY: help setup wasm-bindgen npm-tools build pack test dev generate size
+.PHONY: help setup chromium wasm-bindgen npm-tools build pack test test-js dev generate size
 
 help:
-	@echo "make test      fmt, clippy, native tests (vectors, interop, properties), wasm32 build, docs"
+	@echo "make test      everything: fmt, clippy, Rust tests (native, wasm in Node and Chromium), docs,"
+	@echo "               and the npm package's suites (Node, types, bundlers, Deno, Bun, workerd, Chromium)"
+	@echo "make build     the npm package in pkg/      make pack   its tarball in target/"
 	@echo "make dev       sign a sample delivery and verify it (EVENT=deal.won)"
 	@echo "make generate  rewrite files derived from src/catalog.rs (README table, fixtures)"
 	@echo "make size      wasm32 release size of the core (raw and gzip)"
@@ -34,22 +40,36 @@ setup:
 	@command -v python3 >/dev/null || { echo "python3 is required (apt-get install -y python3)"; exit 1; }
 	@command -v node >/dev/null || { echo "node is required (apt-get install -y nodejs)"; exit 1; }
 
-test: setup wasm-bindgen
+test: setup wasm-bindgen npm-tools chromium
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --features wasm --lib --tests -- -D warnings
 	cargo test --workspace
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
-		cargo test --target $(WASM_TARGET) --test wasm
+	$(WASM_TEST) --test wasm
+	CHROMEDRIVER=$$(command -v chromedriver) $(WASM_TEST) --test wasm_browser
 	cargo build --release --lib --target $(WASM_TARGET)
-	cargo build --release --example size_probe --target $(WASM_TARGET)
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+	$(MAKE) --no-print-directory test-js
+
+# The npm package's JS suites, against the packed tarball unpacked where each suite imports it.
+test-js: pack
+	@for d in $(PKG_CONSUMERS); do \
+		rm -rf $$d/node_modules/atlasbrokers-webhooks && mkdir -p $$d/node_modules/atlasbrokers-webhooks && \
+		tar -xzf $(TARBALL) -C $$d/node_modules/atlasbrokers-webhooks --strip-components=1; \
+	done
+	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
+	node --test tests/js/*.test.mjs tests/js/*.test.cjs
 
 dev: setup
 	cargo run --quiet --example sign_and_verify -- $(EVENT)
 
 generate:
 	BLESS=1 cargo test --quiet --test derived -- --test-threads 1
+
+# Headless Chromium and its driver, from Debian (browser tests; no browser download).
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 # Pinned JS tools (esbuild, binaryen, wrangler, deno, ...) from package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

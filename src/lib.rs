@@ -34,9 +34,9 @@ mod error;
 pub mod events;
 pub mod signature;
 mod timestamp;
-mod webhook;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
+mod webhook;
 
 pub use catalog::*;
 pub use envelope::Envelope;

@@ -4,8 +4,6 @@
 use atlasbrokers_webhooks::{Envelope, Error, Event, EventType, FieldKind, EVENT_TYPES};
 use serde_json::Value;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
 #[test]
 fn the_catalog_has_the_fifteen_documented_events() {
     let names: Vec<&str> = EVENT_TYPES.iter().map(|t| t.name).collect();

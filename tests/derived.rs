@@ -6,7 +6,8 @@
 use atlasbrokers_webhooks::{EventType, FieldKind, EVENT_TYPES};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const GENERATED: &str = "Generated from src/catalog.rs by `make generate`: edit the catalog, not this file.";
+const GENERATED: &str =
+    "Generated from src/catalog.rs by `make generate`: edit the catalog, not this file.";
 
 /// Compares a derived file with what the table renders; with BLESS=1 rewrites it instead.
 fn check(path: &str, rendered: &str) {
@@ -38,7 +39,11 @@ fn readme_table() -> String {
             .iter()
             .map(|f| {
                 let name = format!("`{}`", f.json);
-                let name = if f.required { format!("**{name}**") } else { name };
+                let name = if f.required {
+                    format!("**{name}**")
+                } else {
+                    name
+                };
                 match f.kind {
                     FieldKind::Money => format!("{name} (number)"),
                     _ => name,
@@ -89,14 +94,20 @@ fn package_readme_event_table_matches_the_catalog() {
 fn fixtures_match_the_catalog() {
     let dir = format!("{ROOT}/tests/fixtures/events");
     for t in EVENT_TYPES {
-        check(&format!("tests/fixtures/events/{}.json", t.name), t.sample_body);
+        check(
+            &format!("tests/fixtures/events/{}.json", t.name),
+            t.sample_body,
+        );
     }
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     on_disk.sort();
-    let mut expected: Vec<String> = EVENT_TYPES.iter().map(|t| format!("{}.json", t.name)).collect();
+    let mut expected: Vec<String> = EVENT_TYPES
+        .iter()
+        .map(|t| format!("{}.json", t.name))
+        .collect();
     expected.sort();
     assert_eq!(on_disk, expected, "stale fixtures in {dir}");
 }
@@ -129,7 +140,8 @@ fn js_catalog() -> String {
             json(t.sample_body)
         );
     }
-    out += "]);\n\n/** The sample delivery body of a catalog event (compact JSON), or undefined. */\n";
+    out +=
+        "]);\n\n/** The sample delivery body of a catalog event (compact JSON), or undefined. */\n";
     out += "export function sampleBody(name) {\n  return EVENT_TYPES.find((t) => t.name === name)?.sampleBody;\n}\n";
     out
 }
@@ -148,7 +160,12 @@ fn ts_type(t: &EventType) -> String {
 fn ts_catalog() -> String {
     let mut out = format!("// {GENERATED}\n\n");
     for t in EVENT_TYPES {
-        out += &format!("/** `data` of `{}`: {} */\nexport interface {} {{\n", t.name, t.description, ts_type(t));
+        out += &format!(
+            "/** `data` of `{}`: {} */\nexport interface {} {{\n",
+            t.name,
+            t.description,
+            ts_type(t)
+        );
         for f in t.fields {
             let ty = f.kind.json_type();
             let doc = f.kind.describe();
@@ -161,7 +178,10 @@ fn ts_catalog() -> String {
         out += "  /** Fields AtlasBrokers sent that the catalog does not list. */\n  [field: string]: unknown;\n}\n\n";
     }
     let names: Vec<String> = EVENT_TYPES.iter().map(|t| json(t.name)).collect();
-    out += &format!("/** Every event name in the catalog. */\nexport type EventName =\n  | {};\n\n", names.join("\n  | "));
+    out += &format!(
+        "/** Every event name in the catalog. */\nexport type EventName =\n  | {};\n\n",
+        names.join("\n  | ")
+    );
     let mut categories: Vec<String> = EVENT_TYPES
         .iter()
         .map(|t| json(t.name.split('.').next().unwrap()))

@@ -95,8 +95,20 @@ fn every_code_is_produced_with_its_status() {
     assert_eq!(Error::ClockUnavailable.http_status(), 500);
     seen.insert("clock_unavailable");
     // Raised by the HTTP and JavaScript shells, which test them end to end.
-    assert_eq!((Error::BodyAlreadyParsed.code(), Error::BodyAlreadyParsed.http_status()), ("body_already_parsed", 500));
-    assert_eq!((Error::MethodNotAllowed.code(), Error::MethodNotAllowed.http_status()), ("method_not_allowed", 405));
+    assert_eq!(
+        (
+            Error::BodyAlreadyParsed.code(),
+            Error::BodyAlreadyParsed.http_status()
+        ),
+        ("body_already_parsed", 500)
+    );
+    assert_eq!(
+        (
+            Error::MethodNotAllowed.code(),
+            Error::MethodNotAllowed.http_status()
+        ),
+        ("method_not_allowed", 405)
+    );
     assert!(Error::BodyAlreadyParsed.to_string().contains("express.raw"));
     seen.extend(["body_already_parsed", "method_not_allowed"]);
     assert_eq!(seen, Error::CODES.into_iter().collect());
