@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::Event;
 use crate::error::Error;
-use crate::signature::sha256_hex;
+use crate::summary::Summary;
 use crate::timestamp::Timestamp;
 
 /// A parsed delivery. `data` is the raw JSON object by default, or a typed [`Event`] after
@@ -36,44 +36,28 @@ impl Envelope {
     /// Parses a body into an envelope without checking any signature: use
     /// [`Webhook::verify`](crate::Webhook::verify) for deliveries.
     pub fn parse(body: &[u8]) -> Result<Self, Error> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| Error::InvalidJson {
-            line: e.line(),
-            column: e.column(),
-        })?;
-        let Value::Object(mut fields) = value else {
-            return Err(Error::envelope("$", "a JSON object"));
-        };
-        let event = take_string(
-            &mut fields,
-            "event",
-            "a non-empty string such as \"deal.won\"",
-        )?;
-        let timestamp = take_string(
-            &mut fields,
-            "timestamp",
-            "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"",
-        )?;
-        let timestamp = Timestamp::parse(&timestamp).ok_or(Error::envelope(
-            "timestamp",
-            "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"",
-        ))?;
-        let workspace_id = take_string(&mut fields, "workspaceId", "a non-empty string")?;
+        Self::from_summary(&Summary::parse(body)?, body)
+    }
+
+    /// Builds the owned envelope of `body` once its summary has checked it.
+    pub(crate) fn from_summary(summary: &Summary<'_>, body: &[u8]) -> Result<Self, Error> {
+        // The summary accepted this body, so it is a JSON object with an object `data`.
+        let mut fields: Map<String, Value> =
+            serde_json::from_slice(body).map_err(|_| Error::envelope("$", "a JSON object"))?;
         let data = match fields.remove("data") {
             Some(Value::Object(data)) => data,
             _ => return Err(Error::envelope("data", "a JSON object")),
         };
-        let key_id = match data.get("id") {
-            Some(Value::String(id)) if !id.is_empty() => id.clone(),
-            Some(Value::Number(id)) => id.to_string(),
-            _ => sha256_hex(body),
-        };
+        for known in ["event", "timestamp", "workspaceId"] {
+            fields.remove(known);
+        }
         Ok(Envelope {
-            event,
-            timestamp,
-            workspace_id,
+            event: summary.event().to_owned(),
+            timestamp: summary.timestamp().clone(),
+            workspace_id: summary.workspace_id().to_owned(),
             data,
             extra: fields,
-            key_id,
+            key_id: summary.key_id().to_owned(),
         })
     }
 
@@ -116,17 +100,6 @@ impl<D> Envelope<D> {
     }
 }
 
-fn take_string(
-    fields: &mut Map<String, Value>,
-    key: &'static str,
-    expected: &'static str,
-) -> Result<String, Error> {
-    match fields.remove(key) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s),
-        _ => Err(Error::envelope(key, expected)),
-    }
-}
-
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.to_data().serialize(serializer)
@@ -136,6 +109,7 @@ impl serde::Serialize for Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signature::sha256_hex;
 
     fn err(body: &str) -> Error {
         Envelope::parse(body.as_bytes()).unwrap_err()
@@ -143,7 +117,7 @@ mod tests {
 
     #[test]
     fn names_the_offending_field() {
-        let ok = r#"{"event":"deal.won","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{"id":"d"}}"#;
+        let ok = r#"{"event":"quote.sent","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{"id":"d"}}"#;
         assert!(Envelope::parse(ok.as_bytes()).is_ok());
         let field = |body: &str| match err(body) {
             Error::InvalidEnvelope { field, .. } => field,
@@ -151,7 +125,7 @@ mod tests {
         };
         assert_eq!(field("[]"), "$");
         assert_eq!(
-            field(&ok.replace(r#""event":"deal.won""#, r#""event":"""#)),
+            field(&ok.replace(r#""event":"quote.sent""#, r#""event":"""#)),
             "event"
         );
         assert_eq!(

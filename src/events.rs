@@ -174,13 +174,25 @@ impl EventType {
     }
 
     /// Checks `data` against this event's fields: every required field present, every present
-    /// field of its JSON type (`null` counts as absent). The one place these rules live: the
-    /// verifier applies it to every catalog event, and typing relies on it.
+    /// field of its JSON type (`null` counts as absent).
     pub fn check_data(&self, data: &Map<String, Value>) -> Result<(), Error> {
-        for field in self.fields {
+        self.check_fields(|i| match data.get(self.fields[i].json) {
+            None => JsonKind::Absent,
+            Some(Value::Null) => JsonKind::Null,
+            Some(Value::String(_)) => JsonKind::String,
+            Some(Value::Number(_)) => JsonKind::Number,
+            Some(_) => JsonKind::Other,
+        })
+    }
+
+    /// The catalog's field rules, in the one place they live: `kind_of(i)` tells the JSON kind
+    /// of field `i` of [`EventType::fields`] in a payload. The verifier applies this to every
+    /// catalog event (from a borrowed scan), and typing relies on it.
+    pub(crate) fn check_fields(&self, kind_of: impl Fn(usize) -> JsonKind) -> Result<(), Error> {
+        for (i, field) in self.fields.iter().enumerate() {
             let number = field.kind == FieldKind::Money;
-            match data.get(field.json) {
-                None | Some(Value::Null) if field.required => {
+            match kind_of(i) {
+                JsonKind::Absent | JsonKind::Null if field.required => {
                     let expected = if number {
                         "a number (it is required)"
                     } else {
@@ -188,10 +200,10 @@ impl EventType {
                     };
                     return Err(Error::envelope(field.path, expected));
                 }
-                None | Some(Value::Null) => {}
-                Some(Value::Number(_)) if number => {}
-                Some(Value::String(_)) if !number => {}
-                Some(_) => {
+                JsonKind::Absent | JsonKind::Null => {}
+                JsonKind::Number if number => {}
+                JsonKind::String if !number => {}
+                _ => {
                     let expected = if number { "a number" } else { "a string" };
                     return Err(Error::envelope(field.path, expected));
                 }
@@ -199,6 +211,16 @@ impl EventType {
         }
         Ok(())
     }
+}
+
+/// The JSON type of a value, as far as the catalog's rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonKind {
+    Absent,
+    Null,
+    String,
+    Number,
+    Other,
 }
 
 /// The envelope values every sample shares (the guide's own).

@@ -33,6 +33,7 @@ mod envelope;
 mod error;
 pub mod events;
 pub mod signature;
+mod summary;
 mod timestamp;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
@@ -43,5 +44,6 @@ pub use envelope::Envelope;
 pub use error::{Error, Malformed};
 pub use events::{Amount, Category, EventType, FieldKind, FieldSpec};
 pub use signature::sign;
+pub use summary::Summary;
 pub use timestamp::Timestamp;
 pub use webhook::{Webhook, DEFAULT_MAX_BODY_BYTES};

@@ -143,10 +143,13 @@ impl Verifier {
             // JS passes Date.now() (or the user's receivedAt) only when a tolerance is set.
             Some(ms) => {
                 let at = UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64);
-                self.0.clone().with_received_at(at).verify(body, header)?
+                self.0
+                    .clone()
+                    .with_received_at(at)
+                    .verify_summary(body, header)?
             }
-            // verify() has checked every catalog field's type, so JS can trust JSON.parse.
-            None => self.0.verify(body, header)?,
+            // The summary has checked every catalog field's type: JS can trust JSON.parse.
+            None => self.0.verify_summary(body, header)?,
         };
         Ok(delivery.idempotency_key())
     }

@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 use crate::catalog::Event;
 use crate::envelope::Envelope;
 use crate::error::Error;
-use crate::events::EventType;
 use crate::signature::{parse_header, Key};
-use crate::timestamp::system_time_nanos;
+use crate::summary::Summary;
+use crate::timestamp::{system_time_nanos, Timestamp};
 
 /// The body limit when none is set: 1 MiB, far above any AtlasBrokers event.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -107,29 +107,43 @@ impl Webhook {
         }
     }
 
-    /// Verifies the signature, then parses the envelope, checks a catalog event's `data`
-    /// fields ([`EventType::check_data`]) and the tolerance window. `data` stays raw JSON; see
+    /// Verifies the signature, then checks the envelope, a catalog event's `data` field types
+    /// and the tolerance window, without building the `data` tree: the fast path for routing,
+    /// deduplicating and forwarding.
+    pub fn verify_summary<'a>(
+        &self,
+        body: &'a [u8],
+        header: Option<&str>,
+    ) -> Result<Summary<'a>, Error> {
+        self.verify_signature(body, header)?;
+        let summary = Summary::parse(body)?;
+        self.check_tolerance(summary.timestamp())?;
+        Ok(summary)
+    }
+
+    /// [`Webhook::verify_summary`], then the envelope with `data` as raw JSON; see
     /// [`Webhook::verify_event`] for typed data.
     pub fn verify(&self, body: &[u8], header: Option<&str>) -> Result<Envelope, Error> {
-        self.verify_signature(body, header)?;
-        let envelope = Envelope::parse(body)?;
-        if let Some(event_type) = EventType::find(&envelope.event) {
-            event_type.check_data(&envelope.data)?;
+        let summary = self.verify_summary(body, header)?;
+        Envelope::from_summary(&summary, body)
+    }
+
+    fn check_tolerance(&self, timestamp: &Timestamp) -> Result<(), Error> {
+        let Some(tolerance) = self.tolerance else {
+            return Ok(());
+        };
+        let now = match self.received_at {
+            Some(at) => system_time_nanos(at),
+            None => system_time_nanos(clock()?),
+        };
+        let skew = timestamp.unix_nanos() - now;
+        if skew.unsigned_abs() > tolerance.as_nanos() {
+            return Err(Error::TimestampOutOfTolerance {
+                skew_seconds: (skew / 1_000_000_000) as i64,
+                tolerance_seconds: tolerance.as_secs(),
+            });
         }
-        if let Some(tolerance) = self.tolerance {
-            let now = match self.received_at {
-                Some(at) => system_time_nanos(at),
-                None => system_time_nanos(clock()?),
-            };
-            let skew = envelope.timestamp.unix_nanos() - now;
-            if skew.unsigned_abs() > tolerance.as_nanos() {
-                return Err(Error::TimestampOutOfTolerance {
-                    skew_seconds: (skew / 1_000_000_000) as i64,
-                    tolerance_seconds: tolerance.as_secs(),
-                });
-            }
-        }
-        Ok(envelope)
+        Ok(())
     }
 
     /// [`Webhook::verify`], then types `data` as an [`Event`].

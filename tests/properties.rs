@@ -2,8 +2,9 @@
 //! Properties over arbitrary input: sign/verify round-trips, any single-byte change fails,
 //! and nothing panics on any header or body.
 
-use atlasbrokers_webhooks::{sign, Error, Webhook, EVENT_TYPES};
+use atlasbrokers_webhooks::{sign, Envelope, Error, EventType, Summary, Webhook, EVENT_TYPES};
 use proptest::prelude::*;
+use serde_json::Value;
 
 fn secret() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 1..100)
@@ -14,6 +15,58 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         proptest::collection::vec(any::<u8>(), 0..600),
         (0..EVENT_TYPES.len()).prop_map(|i| EVENT_TYPES[i].sample_body.as_bytes().to_vec()),
     ]
+}
+
+/// An independent reading of the envelope rules over `serde_json::Value`, to check the borrowed
+/// fast path (`Summary`) against: `Ok((event, workspaceId, data.id, timestamp))` or
+/// `Err(field named)`.
+type Reading = Result<(String, String, Option<String>, String), &'static str>;
+
+fn reference(body: &[u8]) -> Reading {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Err("json");
+    };
+    let Value::Object(o) = value else {
+        return Err("$");
+    };
+    let text = |k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let event = text("event").ok_or("event")?;
+    let timestamp = o
+        .get("timestamp")
+        .and_then(Value::as_str)
+        .ok_or("timestamp")?
+        .to_owned();
+    atlasbrokers_webhooks::Timestamp::parse(&timestamp).ok_or("timestamp")?;
+    let workspace = text("workspaceId").ok_or("workspaceId")?;
+    let Some(Value::Object(data)) = o.get("data") else {
+        return Err("data");
+    };
+    if let Some(t) = EventType::find(&event) {
+        t.check_data(data).map_err(|e| match e {
+            Error::InvalidEnvelope { field, .. } => field,
+            _ => "?",
+        })?;
+    }
+    let id = match data.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Ok((event, workspace, id, timestamp))
+}
+
+fn summary_reading(body: &[u8]) -> Result<Summary<'_>, &'static str> {
+    match Summary::parse(body) {
+        Ok(s) => Ok(s),
+        Err(Error::InvalidJson { .. }) => Err("json"),
+        Err(Error::InvalidEnvelope { field, .. }) => Err(field),
+        Err(_) => Err("?"),
+    }
 }
 
 proptest! {
@@ -81,6 +134,39 @@ proptest! {
         let header = sign("s", &body);
         if let Err(e) = wh.verify_event(&body, Some(&header)) {
             prop_assert!(matches!(e.code(), "invalid_json" | "invalid_envelope"), "{:?}", e);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn the_fast_path_agrees_with_a_value_based_reading(index in 0..EVENT_TYPES.len(), at in any::<usize>(), byte in prop::sample::select(b"\"{}[],:0123456789.-eE nulltrufasIdv\\".to_vec())) {
+        let mut body = EVENT_TYPES[index].sample_body.as_bytes().to_vec();
+        let i = at % body.len();
+        body[i] = byte;
+        let text = String::from_utf8_lossy(&body).into_owned();
+        match (summary_reading(&body), reference(&body)) {
+            (Ok(s), Ok((event, workspace, id, timestamp))) => {
+                prop_assert_eq!((s.event(), s.workspace_id(), s.timestamp().as_str()), (&*event, &*workspace, &*timestamp), "{}", text);
+                let key = s.idempotency_key();
+                let prefix = format!("{event}:{workspace}:");
+                let suffix = format!(":{timestamp}");
+                prop_assert!(key.starts_with(&prefix) && key.ends_with(&suffix), "{}", text);
+                let middle = &key[prefix.len()..key.len() - suffix.len()];
+                match id {
+                    Some(id) => prop_assert_eq!(middle, id, "{}", text),
+                    // Without data.id the key carries the body's SHA-256.
+                    None => prop_assert!(middle.len() == 64 && middle.bytes().all(|c| c.is_ascii_hexdigit()), "{}", text),
+                }
+                // Envelope::parse is built on the summary: same verdict, same key.
+                prop_assert_eq!(Envelope::parse(&body).map(|e| e.idempotency_key()).ok(), Some(key));
+            }
+            (ours, theirs) => {
+                prop_assert_eq!(ours.map(|_| ()), theirs.map(|_| ()), "{}", text);
+                prop_assert!(Envelope::parse(&body).is_err());
+            }
         }
     }
 }
