@@ -60,6 +60,7 @@ test-js: pack
 	done
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
 	node --test tests/js/*.test.mjs tests/js/*.test.cjs
+	node bench/node.mjs --quick
 
 dev: setup
 	cargo run --quiet --example sign_and_verify -- $(EVENT)

@@ -46,6 +46,14 @@ test("the tarball holds exactly the published files", () => {
   ]);
 });
 
+test("no entry but Node's own code paths uses Node globals (Buffer, process)", () => {
+  const dir = path.join(project, "node_modules", "atlasbrokers-webhooks");
+  for (const entry of ["index.mjs", "index.cjs", "workerd.mjs"]) {
+    const source = fs.readFileSync(path.join(dir, entry), "utf8");
+    assert.doesNotMatch(source, /(?<![A-Za-z_$.])(Buffer|process)\s*[.([]/, entry);
+  }
+});
+
 test("require (CommonJS)", async () => {
   assert.deepEqual(parse(await run("node", ["app.cjs"], { cwd: project })), EXPECTED);
 });
