@@ -90,12 +90,11 @@ impl<D> Envelope<D> {
     /// across re-serialization. Dedupe on it. When `data.id` is absent (an unknown event), the
     /// SHA-256 hex of the body stands in for it.
     pub fn idempotency_key(&self) -> String {
-        format!(
-            "{}:{}:{}:{}",
-            self.event,
-            self.workspace_id,
-            self.key_id,
-            self.timestamp.as_str()
+        crate::summary::idempotency_key(
+            &self.event,
+            &self.workspace_id,
+            &self.key_id,
+            &self.timestamp,
         )
     }
 }

@@ -115,18 +115,27 @@ impl<'a> Summary<'a> {
     /// `"{event}:{workspaceId}:{data.id}:{timestamp}"`, see
     /// [`Envelope::idempotency_key`](crate::Envelope::idempotency_key).
     pub fn idempotency_key(&self) -> String {
-        format!(
-            "{}:{}:{}:{}",
-            self.event,
-            self.workspace_id,
-            self.key_id,
-            self.timestamp.as_str()
+        idempotency_key(
+            &self.event,
+            &self.workspace_id,
+            &self.key_id,
+            &self.timestamp,
         )
     }
 
     pub(crate) fn key_id(&self) -> &str {
         &self.key_id
     }
+}
+
+/// The one definition of the idempotency key's format.
+pub(crate) fn idempotency_key(
+    event: &str,
+    workspace_id: &str,
+    key_id: &str,
+    timestamp: &Timestamp,
+) -> String {
+    format!("{event}:{workspace_id}:{key_id}:{}", timestamp.as_str())
 }
 
 /// The value of `key` in an object's entries; with duplicate keys the last one wins, as in
