@@ -91,8 +91,10 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// SHA-256 of `bytes` as lowercase hex; stands in for a missing `data.id` in idempotency keys.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+/// SHA-256 of `bytes` as lowercase hex: stands in for a missing `data.id` in idempotency keys,
+/// and gives the edge verifier fixed-length storage keys.
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    let bytes = bytes.as_ref();
     use sha2::Digest;
     to_hex(&Sha256::digest(bytes))
 }

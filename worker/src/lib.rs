@@ -1,0 +1,26 @@
+//! atlasbrokers-edge: verifies AtlasBrokers deliveries at the edge and forwards them durably
+//! to Zapier Catch Hooks and Make.com Custom Webhooks.
+//!
+//! A functional core, a thin shell. The modules that decide (configuration, routes, retry
+//! policy, queue messages, responses, logs, admin auth) are pure Rust with native unit tests;
+//! the workerd handlers (`shell`, wasm32 only) read requests and bindings, call them, and
+//! carry out what they decide.
+
+pub mod auth;
+pub mod config;
+pub mod log;
+pub mod message;
+pub mod responses;
+pub mod retry;
+pub mod routes;
+
+#[cfg(target_arch = "wasm32")]
+mod shell;
+
+/// Shown at `/healthz` and in the `User-Agent` of forwarded requests.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The `User-Agent` destinations see.
+pub fn user_agent() -> String {
+    format!("atlasbrokers-edge/{VERSION}")
+}

@@ -1,0 +1,180 @@
+//! What travels through the queues and what is kept in KV, and under which keys.
+
+use atlasbrokers_webhooks::signature::sha256_hex;
+use serde::{Deserialize, Serialize};
+
+/// Bodies larger than this go to KV and the message carries the key (a queue message is
+/// limited to 128 KB, and the message has more than the body in it).
+pub const INLINE_BODY_MAX: usize = 96 * 1024;
+
+/// One delivery to one destination: a queue message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// The core's idempotency key: `X-Atlas-Delivery-Id`.
+    pub id: String,
+    pub event: String,
+    pub destination: String,
+    /// The original `X-Webhook-Secret`, still valid for the body.
+    pub signature: String,
+    /// 1 for the first attempt; the queue does not count for us.
+    pub attempt: u32,
+    /// The exact body as received (verified JSON, so valid UTF-8), when small enough...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// ...else the KV key it is stored under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_key: Option<String>,
+    pub received_at_ms: u64,
+}
+
+impl Delivery {
+    /// The same delivery, for its next attempt.
+    pub fn next_attempt(&self) -> Delivery {
+        Delivery {
+            attempt: self.attempt + 1,
+            ..self.clone()
+        }
+    }
+}
+
+/// A delivery given up on, as the dead-letter consumer records it in KV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetter {
+    pub delivery: Delivery,
+    /// `rejected` (a 4xx), `exhausted` (every attempt failed), or `body_expired`.
+    pub reason: String,
+    /// The last attempt's result: `http_error`, `timeout`, `network_error`.
+    pub last_outcome: String,
+    pub last_status: Option<u16>,
+    pub failed_at_ms: u64,
+}
+
+/// What the admin API lists: no body, no URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetterSummary<'a> {
+    pub id: &'a str,
+    pub delivery_id: &'a str,
+    pub event: &'a str,
+    pub destination: &'a str,
+    pub attempts: u32,
+    pub reason: &'a str,
+    pub last_outcome: &'a str,
+    pub last_status: Option<u16>,
+    pub failed_at_ms: u64,
+}
+
+impl DeadLetter {
+    pub fn summary<'a>(&'a self, id: &'a str) -> DeadLetterSummary<'a> {
+        DeadLetterSummary {
+            id,
+            delivery_id: &self.delivery.id,
+            event: &self.delivery.event,
+            destination: &self.delivery.destination,
+            attempts: self.delivery.attempt,
+            reason: &self.reason,
+            last_outcome: &self.last_outcome,
+            last_status: self.last_status,
+            failed_at_ms: self.failed_at_ms,
+        }
+    }
+}
+
+/// KV keys. Delivery ids hold user data of any length, so keys use their SHA-256.
+pub mod keys {
+    use super::sha256_hex;
+
+    pub const DEAD_PREFIX: &str = "dead:";
+
+    /// Marks that `destination` acknowledged delivery `id`.
+    pub fn acked(destination: &str, id: &str) -> String {
+        format!("ack:{destination}:{}", sha256_hex(id))
+    }
+
+    /// A body too large for a queue message.
+    pub fn body(id: &str) -> String {
+        format!("body:{}", sha256_hex(id))
+    }
+
+    /// A dead letter; sorts by failure time.
+    pub fn dead(failed_at_ms: u64, destination: &str, id: &str) -> String {
+        format!(
+            "{DEAD_PREFIX}{failed_at_ms:015}:{destination}:{}",
+            &sha256_hex(id)[..16]
+        )
+    }
+
+    /// Whether `key` names a dead letter (and nothing else, for the admin API's paths).
+    pub fn is_dead(key: &str) -> bool {
+        key.strip_prefix(DEAD_PREFIX).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'-' || b == b'_')
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery() -> Delivery {
+        Delivery {
+            id: "deal.won:ws_abc123:deal_mno321:2026-03-02T14:23:11.000Z".into(),
+            event: "deal.won".into(),
+            destination: "zapier".into(),
+            signature: "ab".repeat(32),
+            attempt: 1,
+            body: Some("{}".into()),
+            body_key: None,
+            received_at_ms: 1,
+        }
+    }
+
+    #[test]
+    fn messages_round_trip_through_json() {
+        let d = delivery();
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(
+            !json.contains("bodyKey"),
+            "absent fields are left out: {json}"
+        );
+        assert_eq!(serde_json::from_str::<Delivery>(&json).unwrap(), d);
+        assert_eq!(d.next_attempt().attempt, 2);
+        assert_eq!(d.next_attempt().body, d.body);
+    }
+
+    #[test]
+    fn keys_are_fixed_length_per_kind_and_distinct() {
+        let id = &delivery().id;
+        assert_eq!(keys::acked("zapier", id).len(), "ack:zapier:".len() + 64);
+        assert_ne!(keys::acked("zapier", id), keys::acked("make", id));
+        assert_eq!(keys::body(id).len(), 5 + 64);
+        let dead = keys::dead(1_772_461_391_000, "zapier", id);
+        assert!(dead.starts_with("dead:001772461391000:zapier:"));
+        assert!(keys::is_dead(&dead));
+        assert!(!keys::is_dead("ack:zapier:x"));
+        assert!(!keys::is_dead("dead:../x"));
+        assert!(!keys::is_dead("dead:"));
+    }
+
+    #[test]
+    fn dead_letter_summaries_hold_no_body() {
+        let letter = DeadLetter {
+            delivery: Delivery {
+                body: Some(r#"{"email":"amelie@example.ca"}"#.into()),
+                ..delivery()
+            },
+            reason: "rejected".into(),
+            last_outcome: "http_error".into(),
+            last_status: Some(400),
+            failed_at_ms: 5,
+        };
+        let json = serde_json::to_string(&letter.summary("dead:1")).unwrap();
+        assert!(!json.contains("amelie") && !json.contains(&letter.delivery.signature));
+        assert!(json.contains(r#""destination":"zapier""#) && json.contains(r#""lastStatus":400"#));
+    }
+}

@@ -1,0 +1,329 @@
+//! What to do after a forwarding attempt: done, retry later (and when), or give up.
+
+use atlasbrokers_webhooks::Timestamp;
+
+use crate::config::RetryPolicy;
+
+/// What one attempt to POST to a destination came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The destination answered with this status (and maybe a `Retry-After` header).
+    Status {
+        status: u16,
+        retry_after: Option<String>,
+    },
+    /// No answer within the per-attempt timeout.
+    Timeout,
+    /// No answer at all: connection refused, DNS, TLS...
+    Network,
+}
+
+impl Outcome {
+    /// Short and stable, for logs and responses.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Status { status, .. } if (200..300).contains(status) => "delivered",
+            Outcome::Status { .. } => "http_error",
+            Outcome::Timeout => "timeout",
+            Outcome::Network => "network_error",
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Outcome::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// A 2xx: record it and stop.
+    Delivered,
+    /// Try again after this many seconds (a queue delay has whole seconds).
+    Retry { delay_seconds: u32 },
+    /// Stop and keep it as a dead letter.
+    Dead { reason: DeadReason },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadReason {
+    /// A 4xx other than 408 and 429: retrying would not help.
+    Rejected,
+    /// Every allowed attempt failed.
+    Exhausted,
+}
+
+impl DeadReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadReason::Rejected => "rejected",
+            DeadReason::Exhausted => "exhausted",
+        }
+    }
+}
+
+/// Queues delay a message by at most 12 hours.
+const MAX_DELAY_SECONDS: u64 = 12 * 3600;
+
+/// Decides after attempt number `attempt` (1-based). `now_ms` reads an HTTP-date
+/// `Retry-After`; `jitter` in [0, 1) spreads retries so a recovering destination is not hit
+/// by every delivery at once.
+pub fn decide(
+    outcome: &Outcome,
+    attempt: u32,
+    policy: &RetryPolicy,
+    now_ms: u64,
+    jitter: f64,
+) -> Decision {
+    let retry_after = match outcome {
+        Outcome::Status { status, .. } if (200..300).contains(status) => {
+            return Decision::Delivered
+        }
+        Outcome::Status {
+            status,
+            retry_after,
+        } if *status == 408 || *status == 429 || *status >= 500 => retry_after
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, now_ms)),
+        Outcome::Status { .. } => {
+            return Decision::Dead {
+                reason: DeadReason::Rejected,
+            }
+        }
+        Outcome::Timeout | Outcome::Network => None,
+    };
+    if attempt >= policy.max_attempts {
+        return Decision::Dead {
+            reason: DeadReason::Exhausted,
+        };
+    }
+    let backoff = backoff_ms(attempt, policy, jitter);
+    // Retry-After is honoured, up to its cap, but never makes the wait shorter than backoff.
+    let wait = retry_after
+        .map(|ms| ms.min(policy.retry_after_max_ms))
+        .map_or(backoff, |ms| ms.max(backoff));
+    Decision::Retry {
+        delay_seconds: wait.div_ceil(1000).min(MAX_DELAY_SECONDS) as u32,
+    }
+}
+
+/// Exponential backoff with "equal jitter": half the step fixed, half random.
+pub fn backoff_ms(attempt: u32, policy: &RetryPolicy, jitter: f64) -> u64 {
+    let exponent = attempt.saturating_sub(1).min(32);
+    let step = policy
+        .backoff_base_ms
+        .saturating_mul(1u64 << exponent)
+        .min(policy.backoff_max_ms);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    step / 2 + ((step / 2) as f64 * jitter) as u64
+}
+
+/// `Retry-After`: delay-seconds, or an HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`), as a
+/// wait in milliseconds from `now_ms` (0 when the date has passed). `None` when unreadable.
+pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds.saturating_mul(1000));
+    }
+    let at_ms = http_date_millis(value)?;
+    Some(u64::try_from(at_ms).unwrap_or(0).saturating_sub(now_ms))
+}
+
+/// IMF-fixdate, the HTTP-date form servers send, read through the core's RFC 3339 parser.
+fn http_date_millis(value: &str) -> Option<i64> {
+    // "Sun, 06 Nov 1994 08:49:37 GMT"
+    let rest = value.split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let (day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let rfc3339 = format!("{year}-{month:02}-{day}T{time}Z");
+    Timestamp::parse(&rfc3339).map(|t| t.unix_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: RetryPolicy = RetryPolicy {
+        max_attempts: 8,
+        backoff_base_ms: 10_000,
+        backoff_max_ms: 3_600_000,
+        retry_after_max_ms: 3_600_000,
+    };
+
+    fn status(status: u16) -> Outcome {
+        Outcome::Status {
+            status,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn success_retryable_and_permanent() {
+        assert_eq!(
+            decide(&status(200), 1, &POLICY, 0, 0.5),
+            Decision::Delivered
+        );
+        assert_eq!(
+            decide(&status(204), 1, &POLICY, 0, 0.5),
+            Decision::Delivered
+        );
+        for retryable in [408, 429, 500, 502, 503] {
+            assert!(
+                matches!(
+                    decide(&status(retryable), 1, &POLICY, 0, 0.5),
+                    Decision::Retry { .. }
+                ),
+                "{retryable}"
+            );
+        }
+        assert!(matches!(
+            decide(&Outcome::Timeout, 1, &POLICY, 0, 0.5),
+            Decision::Retry { .. }
+        ));
+        assert!(matches!(
+            decide(&Outcome::Network, 1, &POLICY, 0, 0.5),
+            Decision::Retry { .. }
+        ));
+        for permanent in [400, 401, 404, 410, 413] {
+            assert_eq!(
+                decide(&status(permanent), 1, &POLICY, 0, 0.5),
+                Decision::Dead {
+                    reason: DeadReason::Rejected
+                },
+                "{permanent}"
+            );
+        }
+        // 3xx: the hook moved; a forwarder must not follow blindly, nor retry forever.
+        assert_eq!(
+            decide(&status(301), 1, &POLICY, 0, 0.5),
+            Decision::Dead {
+                reason: DeadReason::Rejected
+            }
+        );
+    }
+
+    #[test]
+    fn attempts_are_bounded() {
+        assert!(matches!(
+            decide(&status(500), 7, &POLICY, 0, 0.0),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(
+            decide(&status(500), 8, &POLICY, 0, 0.0),
+            Decision::Dead {
+                reason: DeadReason::Exhausted
+            }
+        );
+        assert_eq!(
+            decide(&status(200), 8, &POLICY, 0, 0.0),
+            Decision::Delivered
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        assert_eq!(backoff_ms(1, &POLICY, 0.0), 5_000);
+        assert_eq!(backoff_ms(1, &POLICY, 1.0), 10_000);
+        assert_eq!(backoff_ms(2, &POLICY, 0.0), 10_000);
+        assert_eq!(backoff_ms(4, &POLICY, 0.0), 40_000);
+        assert_eq!(backoff_ms(30, &POLICY, 1.0), 3_600_000);
+        assert_eq!(backoff_ms(u32::MAX, &POLICY, f64::NAN), 1_800_000);
+        let zero = RetryPolicy {
+            backoff_base_ms: 0,
+            ..POLICY
+        };
+        assert_eq!(
+            decide(&status(500), 1, &zero, 0, 0.9),
+            Decision::Retry { delay_seconds: 0 }
+        );
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates_are_honoured_and_capped() {
+        let zero = RetryPolicy {
+            backoff_base_ms: 0,
+            ..POLICY
+        };
+        let limited = |v: &str| Outcome::Status {
+            status: 429,
+            retry_after: Some(v.into()),
+        };
+        assert_eq!(
+            decide(&limited("3"), 1, &zero, 0, 0.0),
+            Decision::Retry { delay_seconds: 3 }
+        );
+        // 1994-11-06T08:49:37Z is 784111777 s after the epoch.
+        let now = 784_111_777_000 - 90_000;
+        assert_eq!(
+            decide(
+                &limited("Sun, 06 Nov 1994 08:49:37 GMT"),
+                1,
+                &zero,
+                now,
+                0.0
+            ),
+            Decision::Retry { delay_seconds: 90 }
+        );
+        assert_eq!(
+            decide(&limited("999999"), 1, &zero, 0, 0.0),
+            Decision::Retry {
+                delay_seconds: 3600
+            }
+        );
+        // Never shorter than the backoff; unreadable values fall back to it.
+        assert_eq!(
+            decide(&limited("1"), 1, &POLICY, 0, 0.0),
+            Decision::Retry { delay_seconds: 5 }
+        );
+        assert_eq!(
+            decide(&limited("soon"), 1, &POLICY, 0, 0.0),
+            Decision::Retry { delay_seconds: 5 }
+        );
+    }
+
+    #[test]
+    fn retry_after_parsing() {
+        assert_eq!(parse_retry_after(" 120 ", 0), Some(120_000));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777_000),
+            Some(0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_787_000),
+            Some(0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_767_000),
+            Some(10_000)
+        );
+        for bad in [
+            "",
+            "-5",
+            "1.5",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, 0), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Which destinations an event goes to: event patterns `"deal.won"`, `"lead.*"` and `"*"`.
+
+use atlasbrokers_webhooks::EVENT_TYPES;
+
+/// A place deliveries are forwarded to (a Zapier Catch Hook, a Make Custom Webhook, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// Shown in responses, logs and `/healthz`; never the URL.
+    pub name: String,
+    /// The hook URL: a capability, so it only ever comes from a secret.
+    pub url: String,
+    /// Event patterns this destination receives.
+    pub events: Vec<String>,
+}
+
+/// Why a pattern can never match: `None` when it is fine.
+pub fn pattern_problem(pattern: &str) -> Option<String> {
+    if pattern == "*" || EVENT_TYPES.iter().any(|t| t.name == pattern) {
+        return None;
+    }
+    if let Some(category) = pattern.strip_suffix(".*") {
+        if EVENT_TYPES
+            .iter()
+            .any(|t| t.name.split('.').next() == Some(category))
+        {
+            return None;
+        }
+    }
+    Some(format!(
+        "event pattern {pattern:?} matches no catalog event: use an event name such as \
+         \"deal.won\", a category such as \"lead.*\", or \"*\""
+    ))
+}
+
+/// Whether `pattern` covers the event named `event` (also events outside the catalog, for `*`).
+pub fn matches(pattern: &str, event: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        None => pattern == event,
+        // "*" matches everything; "lead.*" everything starting with "lead.".
+        Some(prefix) => event.starts_with(prefix),
+    }
+}
+
+/// The destinations that receive `event`, in configuration order.
+pub fn destinations_for<'d>(destinations: &'d [Destination], event: &str) -> Vec<&'d Destination> {
+    destinations
+        .iter()
+        .filter(|d| d.events.iter().any(|p| matches(p, event)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dest(name: &str, events: &[&str]) -> Destination {
+        Destination {
+            name: name.into(),
+            url: format!("https://hooks.example/{name}"),
+            events: events.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn patterns_match_names_categories_and_everything() {
+        assert!(matches("deal.won", "deal.won"));
+        assert!(!matches("deal.won", "deal.lost"));
+        assert!(matches("deal.*", "deal.lost"));
+        assert!(!matches("deal.*", "dealer.x"));
+        assert!(!matches("lead.*", "deal.won"));
+        assert!(matches("*", "quote.requested"));
+    }
+
+    #[test]
+    fn fan_out_and_unrouted() {
+        let all = [
+            dest("zapier", &["lead.*", "deal.won"]),
+            dest("make", &["deal.*"]),
+        ];
+        let names = |e| {
+            destinations_for(&all, e)
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("deal.won"), ["zapier", "make"]);
+        assert_eq!(names("lead.created"), ["zapier"]);
+        assert_eq!(names("claim.filed"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn pattern_problems_catch_typos() {
+        for ok in ["*", "deal.won", "lead.*", "addon.activated"] {
+            assert_eq!(pattern_problem(ok), None, "{ok}");
+        }
+        for bad in ["deal.wonn", "quote.*", "", "deal", "*.won"] {
+            assert!(pattern_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The workerd shell: reads requests, bindings and messages, asks the pure modules what to do,
+//! and does it. No decision is made here that could be made without I/O.
+
+mod admin;
+mod consume;
+mod deliver;
+mod forward;
+mod receive;
+
+use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
+
+use crate::config::{self, Config};
+use crate::responses::{self, EdgeError, Reply};
+
+/// Binding names, as in wrangler.toml.
+pub(crate) const DELIVERIES: &str = "DELIVERIES";
+pub(crate) const DEAD_LETTERS: &str = "DEAD_LETTERS";
+pub(crate) const STATE: &str = "STATE";
+
+/// A var or secret by name (both are strings to the worker).
+fn lookup(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+}
+
+fn load_config(env: &Env) -> Config {
+    let config = config::parse(|name| lookup(env, name), env.queue(DELIVERIES).is_ok());
+    for problem in &config.problems {
+        worker::console_error!(
+            "{}",
+            serde_json::json!({ "level": "error", "config_problem": problem })
+        );
+    }
+    config
+}
+
+pub(crate) fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let config = load_config(&env);
+    let path = req.path();
+    let reply = if path == config.path {
+        receive::handle(req, &env, &config).await
+    } else if path == "/healthz" && req.method() == Method::Get {
+        responses::healthz(&config, crate::VERSION)
+    } else if path.starts_with("/admin/") {
+        admin::handle(req, &env, &config).await
+    } else {
+        EdgeError::NotFound.reply()
+    };
+    to_response(&reply)
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    let config = load_config(&env);
+    consume::batch(batch, &env, &config).await
+}
+
+pub(crate) fn to_response(reply: &Reply) -> Result<Response> {
+    let response = Response::from_json(&reply.body)?.with_status(reply.status);
+    if let Some(allow) = reply.allow {
+        response.headers().set("allow", allow)?;
+    }
+    Ok(response)
+}
