@@ -22,13 +22,14 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindge
 # Folders whose code imports the package by name.
 PKG_CONSUMERS := tests/js examples/express examples/fetch-handler
 
-.PHONY: help setup chromium wasm-bindgen npm-tools build pack test test-js dev generate size bench
+.PHONY: help setup chromium wasm-bindgen worker-build npm-tools worker pkg build pack test test-js dev send example generate size bench
 
 help:
 	@echo "make test      everything: fmt, clippy, Rust tests (native, wasm in Node and Chromium), docs,"
 	@echo "               and the npm package's suites (Node, types, bundlers, Deno, Bun, workerd, Chromium)"
 	@echo "make build     the npm package in pkg/      make pack   its tarball in target/"
-	@echo "make dev       sign a sample delivery and verify it (EVENT=deal.won)"
+	@echo "make dev       the edge verifier under wrangler dev on :8787, with a demo destination"
+	@echo "make send      a signed sample to it (EVENT=deal.won)"
 	@echo "make generate  rewrite files derived from src/catalog.rs (README table, fixtures)"
 	@echo "make size      sizes of the npm .wasm, entries and tarball"
 	@echo "make bench     verify speed against the guide's node:crypto snippet (ratios)"
@@ -62,7 +63,24 @@ test-js: pack
 	node --test tests/js/*.test.mjs tests/js/*.test.cjs
 	node bench/node.mjs --quick
 
-dev: setup
+WRANGLER_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
+
+# The edge verifier under wrangler dev on 127.0.0.1:8787 (local queue and KV), with a demo
+# destination on :8788 standing in for Zapier and Make.
+dev: worker
+	@test -f .dev.vars || { cp .dev.vars.example .dev.vars; echo "created .dev.vars from .dev.vars.example"; }
+	@echo "edge verifier: http://127.0.0.1:8787/webhooks/atlasbrokers  (health: /healthz)"
+	@echo "send a signed sample from another terminal:  make send EVENT=deal.won"
+	@node examples/demo-destination/server.mjs & demo=$$!; trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+		$(WRANGLER_ENV) $(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787 \
+		--persist-to .wrangler/state --show-interactive-dev-session=false
+
+# A signed sample delivery to the running `make dev` (signed with the core's sign()).
+send:
+	@cargo run --quiet --example send -- $(EVENT)
+
+# The core crate's example: sign a sample as AtlasBrokers would and verify it.
+example:
 	cargo run --quiet --example sign_and_verify -- $(EVENT)
 
 generate:
@@ -78,8 +96,23 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 npm-tools: node_modules/.package-lock.json
 
-# The npm package in pkg/: core compiled with the bindings, wasm-bindgen glue, wasm-opt, wrapper.
-build: setup wasm-bindgen npm-tools
+# worker-build looks for each tool in an env var before trying to download it (offline here).
+WORKER_BUILD_ENV := WASM_BINDGEN_BIN=$(WASM_BINDGEN) ESBUILD_BIN=$(NODE_BIN)/esbuild WASM_OPT_BIN=$(WASM_OPT)
+WORKER_BUILD_VERSION := 0.8.7
+
+worker-build:
+	@$(TOOLS)/bin/worker-build --version 2>/dev/null | grep -qE '(^| )$(WORKER_BUILD_VERSION)$$' || \
+		cargo install --force worker-build --version $(WORKER_BUILD_VERSION) --root $(TOOLS)
+
+# The edge verifier: worker/ compiled by worker-build into worker/build/ (wrangler.toml's main).
+worker: setup wasm-bindgen npm-tools worker-build
+	cd worker && $(WORKER_BUILD_ENV) $(TOOLS)/bin/worker-build --release
+
+# The npm package in pkg/ and the edge verifier in worker/build/.
+build: pkg worker
+
+# The npm package: core compiled with the bindings, wasm-bindgen glue, wasm-opt, JS wrapper.
+pkg: setup wasm-bindgen npm-tools
 	cargo build --release --lib --features wasm --target $(WASM_TARGET)
 	rm -rf target/wasm-bindgen
 	$(WASM_BINDGEN) --target web --out-dir target/wasm-bindgen $(CORE_WASM)
@@ -88,7 +121,7 @@ build: setup wasm-bindgen npm-tools
 		-o target/wasm-bindgen/atlasbrokers_webhooks_bg.wasm target/wasm-bindgen/atlasbrokers_webhooks_bg.wasm
 	node pkg-template/build.mjs target/wasm-bindgen pkg
 
-pack: build
+pack: pkg
 	cd pkg && npm pack --silent --pack-destination ../target >/dev/null
 	@echo "$(TARBALL)"
 

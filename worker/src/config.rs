@@ -205,7 +205,7 @@ fn destinations(
             .into_iter()
             .filter(|name| get(name).is_some())
             .map(|name| Route {
-                name: name.trim_end_matches("_HOOK_URL").to_lowercase(),
+                name: name.trim_end_matches("_HOOK_URL").to_ascii_lowercase(),
                 url_secret: name.to_owned(),
                 events: vec!["*".into()],
             })

@@ -49,6 +49,16 @@ pub fn destinations_for<'d>(destinations: &'d [Destination], event: &str) -> Vec
         .collect()
 }
 
+/// The raw value of `name` in a URL's query string.
+pub fn query_param<'u>(url: &'u str, name: &str) -> Option<&'u str> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +96,14 @@ mod tests {
         assert_eq!(names("deal.won"), ["zapier", "make"]);
         assert_eq!(names("lead.created"), ["zapier"]);
         assert_eq!(names("claim.filed"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn query_params() {
+        let url = "https://edge.example/admin/test/zapier?x=1&event=lead.created#f";
+        assert_eq!(query_param(url, "event"), Some("lead.created"));
+        assert_eq!(query_param(url, "y"), None);
+        assert_eq!(query_param("https://e.example/a", "event"), None);
     }
 
     #[test]
