@@ -54,7 +54,7 @@ test: setup wasm-bindgen npm-tools chromium
 	$(MAKE) --no-print-directory test-js
 
 # The npm package's JS suites, against the packed tarball unpacked where each suite imports it.
-test-js: pack
+test-js: pack worker
 	@for d in $(PKG_CONSUMERS); do \
 		rm -rf $$d/node_modules/atlasbrokers-webhooks && mkdir -p $$d/node_modules/atlasbrokers-webhooks && \
 		tar -xzf $(TARBALL) -C $$d/node_modules/atlasbrokers-webhooks --strip-components=1; \
