@@ -1,6 +1,6 @@
 //! The queue consumers: deliveries (forward, then retry or give up) and dead letters (record).
 
-use futures_util::future::join_all;
+use futures_util::stream::{self, StreamExt};
 use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt};
 
 use super::forward::{self, Forward};
@@ -10,6 +10,9 @@ use crate::log::AttemptLog;
 use crate::message::{keys, DeadLetter, Delivery};
 use crate::retry::{decide, Decision, Outcome};
 
+/// workerd's limit of simultaneous outgoing connections per invocation.
+const MAX_CONCURRENT_FORWARDS: usize = 6;
+
 /// Dead letters are kept this long for the admin API.
 const DEAD_LETTER_TTL_SECONDS: u64 = 30 * 86_400;
 
@@ -18,9 +21,15 @@ pub(crate) async fn batch(
     env: &Env,
     config: &Config,
 ) -> worker::Result<()> {
-    // Concurrently: one slow or failing destination never holds up another's delivery.
+    // Concurrently, so one slow or failing destination never holds up another's delivery, but
+    // no more at once than workerd's six simultaneous connections per invocation: past that,
+    // requests wait for a slot, and a response stuck behind them times out after reaching the
+    // destination, which would then get the retry as a duplicate.
     let messages = batch.messages()?;
-    join_all(messages.iter().map(|m| handle(m, env, config))).await;
+    stream::iter(messages.iter().map(|m| handle(m, env, config)))
+        .buffer_unordered(MAX_CONCURRENT_FORWARDS)
+        .collect::<Vec<()>>()
+        .await;
     Ok(())
 }
 

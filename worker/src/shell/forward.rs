@@ -32,15 +32,22 @@ async fn attempt(forward: &Forward<'_>, timeout: Duration) -> Outcome {
     };
     let controller = AbortController::default();
     let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    let response = fetch.send_with_signal(&signal);
+    let exchange = async {
+        let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
+        let status = response.status_code();
+        let retry_after = response.headers().get("retry-after").ok().flatten();
+        // Read the (small) answer to the end: an unread body keeps its connection open, and
+        // workerd lets an invocation hold only six; with more, deliveries stall.
+        let _ = response.bytes().await;
+        Ok::<_, worker::Error>(Outcome::Status {
+            status,
+            retry_after,
+        })
+    };
     let timer = Delay::from(timeout);
-    futures_util::pin_mut!(response, timer);
-    match select(response, timer).await {
-        Either::Left((Ok(response), _)) => Outcome::Status {
-            status: response.status_code(),
-            retry_after: response.headers().get("retry-after").ok().flatten(),
-        },
+    futures_util::pin_mut!(exchange, timer);
+    match select(exchange, timer).await {
+        Either::Left((Ok(outcome), _)) => outcome,
         Either::Left((Err(_), _)) => Outcome::Network,
         Either::Right(_) => {
             controller.abort();
