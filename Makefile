@@ -22,7 +22,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindge
 # Folders whose code imports the package by name.
 PKG_CONSUMERS := tests/js examples/express examples/fetch-handler
 
-.PHONY: help setup chromium wasm-bindgen worker-build npm-tools worker pkg build pack test test-js dev send example generate size bench
+.PHONY: help setup debian-tools wasm-bindgen worker-build npm-tools worker pkg build pack test test-js dev send example generate size bench
 
 help:
 	@echo "make test      everything: fmt, clippy, Rust tests (native, wasm in Node and Chromium), docs,"
@@ -42,7 +42,7 @@ setup:
 	@command -v python3 >/dev/null || { echo "python3 is required (apt-get install -y python3)"; exit 1; }
 	@command -v node >/dev/null || { echo "node is required (apt-get install -y nodejs)"; exit 1; }
 
-test: setup wasm-bindgen npm-tools chromium
+test: setup wasm-bindgen npm-tools debian-tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --features wasm --lib --tests -- -D warnings
@@ -62,6 +62,7 @@ test-js: pack worker
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
 	node --test tests/js/*.test.mjs tests/js/*.test.cjs
 	node bench/node.mjs --quick
+	node bench/edge-load.mjs --quick
 
 WRANGLER_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
@@ -86,10 +87,11 @@ example:
 generate:
 	BLESS=1 cargo test --quiet --test derived -- --test-threads 1
 
-# Headless Chromium and its driver, from Debian (browser tests; no browser download).
-chromium:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+# From Debian: headless Chromium and its driver (browser tests; no browser download), and wrk
+# (the edge verifier's load run).
+debian-tools:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver wrk; }
 
 # Pinned JS tools (esbuild, binaryen, wrangler, deno, ...) from package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -131,14 +133,20 @@ wasm-bindgen:
 	@$(WASM_BINDGEN) --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' || \
 		cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
 
-# Sizes of what users download: the npm package's .wasm (budget: 40 KB gzip) and its tarball.
+# Sizes of what users download and what operators upload. Budgets: npm .wasm 40 KB gzip,
+# worker upload 250 KB gzip.
 size: build pack
 	@f=pkg/atlasbrokers_webhooks_bg.wasm; \
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "npm .wasm (after wasm-opt -Oz):" "$$(wc -c < $$f)" "$$(gzip -9 -c $$f | wc -c)"; \
 		for f in pkg/index.mjs pkg/workerd.mjs; do \
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "$$f:" "$$(wc -c < $$f)" "$$(gzip -9 -c $$f | wc -c)"; done; \
 		printf '%-46s %7s bytes\n' "$(TARBALL):" "$$(wc -c < $(TARBALL))"
+	@rm -rf target/worker-upload && $(WRANGLER_ENV) $(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-upload >/dev/null
+	@raw=0; gz=0; for f in target/worker-upload/*; do \
+		raw=$$((raw + $$(wc -c < $$f))); gz=$$((gz + $$(gzip -9 -c $$f | wc -c))); done; \
+		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "worker upload (wrangler deploy --dry-run):" "$$raw" "$$gz"
 
 # Speed against the peers that matter, measured side by side in one run (ratios, not times).
-bench: build
+bench: build debian-tools
 	node bench/node.mjs
+	node bench/edge-load.mjs
