@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use atlasbrokers_webhooks::{Error, Summary};
+use atlasbrokers_webhooks::Error;
 use futures_util::future::join_all;
 use worker::{BatchMessageBuilder, Env, Method, Request};
 
@@ -71,20 +71,15 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
         return responses::duplicate(&id);
     }
 
+    let incoming = Incoming {
+        event: summary.event(),
+        id: &id,
+        body: &body,
+        signature: &signature,
+        received_at,
+    };
     match config.mode {
-        Mode::Queue => {
-            enqueue(
-                env,
-                config,
-                &summary,
-                &id,
-                &body,
-                &signature,
-                &pending,
-                received_at,
-            )
-            .await
-        }
+        Mode::Queue => enqueue(env, config, &incoming, &pending).await,
         Mode::Direct => {
             let mut results: Vec<DestinationResult> = already
                 .iter()
@@ -94,23 +89,35 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
                     status: None,
                 })
                 .collect();
-            results.extend(direct(env, config, &summary, &id, &body, &signature, &pending).await);
+            results.extend(direct(env, config, &incoming, &pending).await);
             responses::direct(&id, &results)
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A verified delivery on its way to the destinations that still need it.
+struct Incoming<'a> {
+    event: &'a str,
+    /// The idempotency key.
+    id: &'a str,
+    body: &'a [u8],
+    signature: &'a str,
+    received_at: u64,
+}
+
 async fn enqueue(
     env: &Env,
     config: &Config,
-    summary: &Summary<'_>,
-    id: &str,
-    body: &[u8],
-    signature: &str,
+    incoming: &Incoming<'_>,
     pending: &[&Destination],
-    received_at: u64,
 ) -> Reply {
+    let Incoming {
+        event,
+        id,
+        body,
+        signature,
+        received_at,
+    } = *incoming;
     // Verified JSON is valid UTF-8, so the text is the exact bytes.
     let Ok(text) = std::str::from_utf8(body) else {
         return EdgeError::StorageUnavailable.reply();
@@ -139,7 +146,7 @@ async fn enqueue(
         .iter()
         .map(|d| Delivery {
             id: id.to_owned(),
-            event: summary.event().to_owned(),
+            event: event.to_owned(),
             destination: d.name.clone(),
             signature: signature.to_owned(),
             attempt: 1,
@@ -162,12 +169,16 @@ async fn enqueue(
 async fn direct(
     env: &Env,
     config: &Config,
-    summary: &Summary<'_>,
-    id: &str,
-    body: &[u8],
-    signature: &str,
+    incoming: &Incoming<'_>,
     pending: &[&Destination],
 ) -> Vec<DestinationResult> {
+    let Incoming {
+        event,
+        id,
+        body,
+        signature,
+        ..
+    } = *incoming;
     // In parallel, each within the per-attempt timeout and all within the request's budget.
     let timeout = config.forward_timeout.min(config.direct_budget);
     let sends = pending.iter().map(|destination| async move {
@@ -175,7 +186,7 @@ async fn direct(
             &Forward {
                 url: &destination.url,
                 body,
-                event: summary.event(),
+                event,
                 delivery_id: id,
                 attempt: 1,
                 signature,
@@ -191,7 +202,7 @@ async fn direct(
         }
         deliver::log(&AttemptLog {
             delivery_id: id,
-            event: summary.event(),
+            event,
             destination: &destination.name,
             attempt: 1,
             status: outcome.status(),
