@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { sign, sampleBody } from "../pkg/index.mjs";
-import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp } from "../tests/js/helpers.mjs";
+import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "../tests/js/helpers.mjs";
 
 const quick = process.argv.includes("--quick");
 const SECRET = "whsec_load_test";
@@ -33,27 +33,11 @@ const sink = http.createServer((req, res) => {
 await new Promise((r) => sink.listen(sinkPort, "127.0.0.1", r));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-load-"));
-fs.writeFileSync(
-  path.join(dir, "wrangler.toml"),
-  [
-    `name = "atlasbrokers-edge-load"`,
-    `main = ${JSON.stringify(path.join(ROOT, "worker/build/worker/shim.mjs"))}`,
-    `compatibility_date = "2026-04-01"`,
-    `[vars]`,
-    `ALLOW_HTTP_LOOPBACK = "true"`,
-    `[[kv_namespaces]]`,
-    `binding = "STATE"`,
-    `id = "load"`,
-    `[[queues.producers]]`,
-    `binding = "DELIVERIES"`,
-    `queue = "load-deliveries"`,
-    `[[queues.consumers]]`,
-    `queue = "load-deliveries"`,
-    `max_batch_size = 10`, // as in wrangler.toml
-    `max_batch_timeout = 1`,
-  ].join("\n") + "\n",
-);
-fs.writeFileSync(path.join(dir, ".dev.vars"), `ATLAS_WEBHOOK_SECRET=${SECRET}\nZAPIER_HOOK_URL=http://127.0.0.1:${sinkPort}/zapier\n`);
+writeEdgeConfig(dir, {
+  name: "atlasbrokers-edge-load",
+  vars: { ALLOW_HTTP_LOOPBACK: "true" },
+  secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ZAPIER_HOOK_URL: `http://127.0.0.1:${sinkPort}/zapier` },
+});
 
 // Distinct deliveries of the seed's sample (deal.won), each signed.
 const template = sampleBody("deal.won");

@@ -9,7 +9,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { EVENT_TYPES, Webhook, sign, sampleBody } from "atlasbrokers-webhooks";
-import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp } from "./helpers.mjs";
+import { BIN, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
 
 const SECRET = "whsec_edge_current_5c2e";
 const PREVIOUS = "whsec_edge_previous_19ab";
@@ -67,36 +67,7 @@ class Sink {
 /** Runs the built worker under wrangler dev with its own config, secrets and state. */
 async function startEdge({ vars, secrets, queues = true }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-edge-"));
-  const toml = [
-    `name = "atlasbrokers-edge-test"`,
-    `main = ${JSON.stringify(path.join(ROOT, "worker/build/worker/shim.mjs"))}`,
-    `compatibility_date = "2026-04-01"`,
-    `[vars]`,
-    ...Object.entries(vars).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),
-    `[[kv_namespaces]]`,
-    `binding = "STATE"`,
-    `id = "edge-test-state"`,
-    ...(queues
-      ? [
-          `[[queues.producers]]`,
-          `binding = "DELIVERIES"`,
-          `queue = "edge-test-deliveries"`,
-          `[[queues.producers]]`,
-          `binding = "DEAD_LETTERS"`,
-          `queue = "edge-test-dead-letters"`,
-          `[[queues.consumers]]`,
-          `queue = "edge-test-deliveries"`,
-          `max_batch_size = 10`,
-          `max_batch_timeout = 1`,
-          `[[queues.consumers]]`,
-          `queue = "edge-test-dead-letters"`,
-          `max_batch_size = 10`,
-          `max_batch_timeout = 1`,
-        ]
-      : []),
-  ].join("\n");
-  fs.writeFileSync(path.join(dir, "wrangler.toml"), toml + "\n");
-  fs.writeFileSync(path.join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  writeEdgeConfig(dir, { name: "atlasbrokers-edge-test", vars, secrets, queues });
   const [port, inspector] = [await freePort(), await freePort()];
   const proc = start(
     path.join(BIN, "wrangler"),

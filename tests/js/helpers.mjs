@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: ports, child processes and waiting, all bounded in time.
 import { spawn, execFile } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,3 +72,29 @@ export const WRANGLER_ENV = {
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   NO_COLOR: "1",
 };
+
+/**
+ * Writes a wrangler.toml and .dev.vars into `dir` that run the built edge verifier with these
+ * vars and secrets, a local KV, and (with `queues`) the delivery and dead-letter queues
+ * batched as in the repository's wrangler.toml.
+ */
+export function writeEdgeConfig(dir, { name, vars, secrets, queues = true }) {
+  const toml = [
+    `name = "${name}"`,
+    `main = ${JSON.stringify(path.join(ROOT, "worker/build/worker/shim.mjs"))}`,
+    `compatibility_date = "2026-04-01"`,
+    `[vars]`,
+    ...Object.entries(vars).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),
+    `[[kv_namespaces]]`,
+    `binding = "STATE"`,
+    `id = "${name}-state"`,
+  ];
+  if (queues) {
+    for (const [binding, queue] of [["DELIVERIES", `${name}-deliveries`], ["DEAD_LETTERS", `${name}-dead-letters`]]) {
+      toml.push(`[[queues.producers]]`, `binding = "${binding}"`, `queue = "${queue}"`);
+      toml.push(`[[queues.consumers]]`, `queue = "${queue}"`, `max_batch_size = 10`, `max_batch_timeout = 1`);
+    }
+  }
+  fs.writeFileSync(path.join(dir, "wrangler.toml"), toml.join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+}
