@@ -32,7 +32,7 @@ help:
 	@echo "make send      a signed sample to it (EVENT=deal.won)"
 	@echo "make generate  rewrite files derived from src/catalog.rs (README table, fixtures)"
 	@echo "make size      sizes of the npm .wasm, entries and tarball"
-	@echo "make bench     verify speed against the guide's node:crypto snippet (ratios)"
+	@echo "make bench     suites against peers in one run (ratios), written to BENCHMARKS.md"
 
 # Rust components and the wasm target; python3 and node run the guide's snippets in tests.
 setup:
@@ -61,8 +61,7 @@ test-js: pack worker
 	done
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
 	node --test tests/js/*.test.mjs tests/js/*.test.cjs
-	node bench/node.mjs --quick
-	node bench/edge-load.mjs --quick
+	node bench/run.mjs --quick
 
 WRANGLER_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
@@ -147,6 +146,5 @@ size: build pack
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "worker upload (wrangler deploy --dry-run):" "$$raw" "$$gz"
 
 # Speed against the peers that matter, measured side by side in one run (ratios, not times).
-bench: build debian-tools
-	node bench/node.mjs
-	node bench/edge-load.mjs
+bench: build pack debian-tools
+	node bench/run.mjs

@@ -6,92 +6,101 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { sign, sampleBody } from "../pkg/index.mjs";
 import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "../tests/js/helpers.mjs";
 
-const quick = process.argv.includes("--quick");
-const SECRET = "whsec_load_test";
-const [threads, connections, seconds] = quick ? [1, 2, 2] : [1, 4, 10];
-const DELIVERIES = quick ? 4000 : 60000;
+export async function run({ quick = false } = {}) {
+  const SECRET = "whsec_load_test";
+  const [threads, connections, seconds] = quick ? [1, 2, 2] : [1, Number(process.env.EDGE_LOAD_CONNECTIONS ?? 4), 20];
+  const DELIVERIES = quick ? 4000 : 60000;
 
-// The sink: Zapier-like, counts deliveries by id.
-const seen = new Map();
-const firstAt = new Map();
-const t0 = Date.now();
-let requests = 0;
-const sinkPort = await freePort();
-const sink = http.createServer((req, res) => {
-  requests++;
-  const id = req.headers["x-atlas-delivery-id"];
-  seen.set(id, (seen.get(id) ?? 0) + 1);
-  if (seen.get(id) === 1) firstAt.set(id, Date.now() - t0);
-  if (seen.get(id) > 1) console.error(`duplicate ${id} attempt ${req.headers["x-atlas-attempt"]} at +${Date.now() - t0} ms, first at +${firstAt.get(id)} ms`);
-  req.resume();
-  req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"success"}'));
-});
-await new Promise((r) => sink.listen(sinkPort, "127.0.0.1", r));
+  // The sink: Zapier-like, counts deliveries by id.
+  const seen = new Map();
+  const firstAt = new Map();
+  const t0 = Date.now();
+  let requests = 0;
+  const sinkPort = await freePort();
+  const sink = http.createServer((req, res) => {
+    requests++;
+    const id = req.headers["x-atlas-delivery-id"];
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+    if (seen.get(id) === 1) firstAt.set(id, Date.now() - t0);
+    if (seen.get(id) > 1) console.error(`duplicate ${id} attempt ${req.headers["x-atlas-attempt"]} at +${Date.now() - t0} ms, first at +${firstAt.get(id)} ms`);
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"success"}'));
+  });
+  await new Promise((r) => sink.listen(sinkPort, "127.0.0.1", r));
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-load-"));
-writeEdgeConfig(dir, {
-  name: "atlasbrokers-edge-load",
-  vars: { ALLOW_HTTP_LOOPBACK: "true" },
-  secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ZAPIER_HOOK_URL: `http://127.0.0.1:${sinkPort}/zapier` },
-});
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-load-"));
+  writeEdgeConfig(dir, {
+    name: "atlasbrokers-edge-load",
+    vars: { ALLOW_HTTP_LOOPBACK: "true" },
+    secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ZAPIER_HOOK_URL: `http://127.0.0.1:${sinkPort}/zapier` },
+  });
 
-// Distinct deliveries of the seed's sample (deal.won), each signed.
-const template = sampleBody("deal.won");
-const lines = [];
-for (let i = 0; i < DELIVERIES; i++) {
-  const body = template.replace("deal_mno321", `deal_load_${i}`);
-  lines.push(`${sign(SECRET, body)}\t${body}`);
-}
-fs.writeFileSync(path.join(dir, "bodies.tsv"), lines.join("\n") + "\n");
-
-const port = await freePort();
-const edge = start(
-  path.join(BIN, "wrangler"),
-  ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()),
-    "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false", "--log-level", process.env.EDGE_LOAD_LOG ? "log" : "error"],
-  { cwd: dir, env: WRANGLER_ENV },
-);
-try {
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 90_000, edge);
-  const out = execFileSync(
-    "wrk",
-    ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency",
-      "-s", path.join(ROOT, "bench/edge-load.lua"), `http://127.0.0.1:${port}`, "--", path.join(dir, "bodies.tsv"), String(threads)],
-    { encoding: "utf8", timeout: 120_000 },
-  );
-  const line = out.split("\n").find((l) => l.startsWith("LOAD "));
-  const stats = Object.fromEntries(line.slice(5).split(" ").map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)]));
-  const accepted = stats.completed - stats.non2xx;
-  // Let the queue drain into the sink.
-  const deadline = Date.now() + 60_000;
-  while (seen.size < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-  await new Promise((r) => setTimeout(r, 1500));
-  const duplicated = [...seen.values()].filter((n) => n > 1).length;
-  // wrk stops counting answers at the deadline: a few accepted deliveries complete after it,
-  // so the sink may see more than wrk counted, never fewer.
-  const lost = Math.max(0, accepted - seen.size);
-  console.log(`Edge verifier, queue mode, wrangler dev --local, wrk -t${threads} -c${connections} -d${seconds}s:`);
-  console.log(`| deliveries accepted (202) | throughput | p50 | p99 | max | errors | non-2xx | lost at sink | duplicated at sink |`);
-  console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-  console.log(
-    `| ${accepted} | ${(accepted / seconds).toFixed(0)}/s | ${(stats.p50_us / 1000).toFixed(1)} ms | ${(stats.p99_us / 1000).toFixed(1)} ms | ${(stats.max_us / 1000).toFixed(1)} ms | ${stats.errors} | ${stats.non2xx} | ${lost} | ${duplicated} |`,
-  );
-  if (!quick) {
-    const verdicts = [
-      [accepted >= 2000, `≥ 2,000 deliveries (${accepted})`],
-      [stats.p99_us <= 50_000, `202 p99 ≤ 50 ms (${(stats.p99_us / 1000).toFixed(1)} ms)`],
-      [lost === 0 && duplicated === 0, `0 lost, 0 duplicated (${lost}, ${duplicated})`],
-    ];
-    for (const [ok, text] of verdicts) console.log(`${ok ? "within" : "OVER"}: ${text}`);
+  // Distinct deliveries of the seed's sample (deal.won), each signed.
+  const template = sampleBody("deal.won");
+  const lines = [];
+  for (let i = 0; i < DELIVERIES; i++) {
+    const body = template.replace("deal_mno321", `deal_load_${i}`);
+    lines.push(`${sign(SECRET, body)}\t${body}`);
   }
-  if (lost !== 0 || duplicated !== 0 || stats.non2xx !== 0 || seen.size > stats.sent) process.exitCode = 1;
-  if (process.env.EDGE_LOAD_LOG) fs.writeFileSync(process.env.EDGE_LOAD_LOG, edge.output());
-} finally {
-  edge.stop();
-  sink.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.writeFileSync(path.join(dir, "bodies.tsv"), lines.join("\n") + "\n");
+
+  const port = await freePort();
+  const edge = start(
+    path.join(BIN, "wrangler"),
+    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()),
+      "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false", "--log-level", process.env.EDGE_LOAD_LOG ? "log" : "error"],
+    { cwd: dir, env: WRANGLER_ENV },
+  );
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 90_000, edge);
+    // Asynchronously: the sink lives in this process and must keep answering during the run.
+    const { stdout: out } = await promisify(execFile)(
+      "wrk",
+      ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency",
+        "-s", path.join(ROOT, "bench/edge-load.lua"), `http://127.0.0.1:${port}`, "--", path.join(dir, "bodies.tsv"), String(threads)],
+      { encoding: "utf8", timeout: 120_000, maxBuffer: 1 << 20 },
+    );
+    const line = out.split("\n").find((l) => l.startsWith("LOAD "));
+    const stats = Object.fromEntries(line.slice(5).split(" ").map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)]));
+    const accepted = stats.completed - stats.non2xx;
+    // Let the queue drain into the sink.
+    const deadline = Date.now() + 60_000;
+    while (seen.size < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1500));
+    const duplicated = [...seen.values()].filter((n) => n > 1).length;
+    // wrk stops counting answers at the deadline: a few accepted deliveries complete after it,
+    // so the sink may see more than wrk counted, never fewer.
+    const lost = Math.max(0, accepted - seen.size);
+    let md = `Queue mode under \`wrangler dev --local\`, \`wrk -t${threads} -c${connections} -d${seconds}s\`, distinct signed deliveries of the seed's sample, one local sink:\n\n`;
+    md += `| deliveries accepted (202) | throughput | p50 | p99 | max | errors | non-2xx | lost at sink | duplicated at sink |\n`;
+    md += `|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
+    md += `| ${accepted} | ${(accepted / seconds).toFixed(0)}/s | ${(stats.p50_us / 1000).toFixed(1)} ms | ${(stats.p99_us / 1000).toFixed(1)} ms | ${(stats.max_us / 1000).toFixed(1)} ms | ${stats.errors} | ${stats.non2xx} | ${lost} | ${duplicated} |\n`;
+    if (!quick) {
+      const verdicts = [
+        [accepted >= 2000, `≥ 2,000 deliveries (${accepted})`],
+        [stats.p99_us <= 50_000, `202 p99 ≤ 50 ms (${(stats.p99_us / 1000).toFixed(1)} ms)`],
+        [lost === 0 && duplicated === 0, `0 lost, 0 duplicated (${lost}, ${duplicated})`],
+      ];
+      md += "\n" + verdicts.map(([ok, text]) => `- ${ok ? "within" : "OVER"}: ${text}`).join("\n") + "\n";
+    }
+    const failed = lost !== 0 || duplicated !== 0 || stats.non2xx !== 0 || seen.size > stats.sent;
+    return { title: "Edge (load)", markdown: md, failed };
+    if (process.env.EDGE_LOAD_LOG) fs.writeFileSync(process.env.EDGE_LOAD_LOG, edge.output());
+  } finally {
+    edge.stop();
+    sink.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { markdown, failed } = await run({ quick: process.argv.includes("--quick") });
+  console.log(markdown);
+  if (failed) process.exitCode = 1;
 }

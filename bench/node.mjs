@@ -1,73 +1,208 @@
-// First Node benchmark: verify (+ JSON parse) with the package against the guide's own
-// node:crypto snippet, on equal bodies, in one run. Prints medians and the ratio guide/ours
-// (> 1: ours is faster). Ratios, not absolute times, are what compare on a shared machine.
-//   node bench/node.mjs [--quick]   (needs `make build`)
+// Node suite: verify + parse with our package against the peers, on equal bodies, in one run.
+// Each library is used as its users use it (its own signature scheme, its own API, awaited when
+// it is async). Reports medians per call with the p10-p90 spread, and the ratio peer / ours
+// (> 1: ours is faster). Also module load + first verify (cold start), in fresh processes.
 import crypto from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Webhook, sign, sampleBody } from "../pkg/index.mjs";
 
-const quick = process.argv.includes("--quick");
-const SECRET = "whsec_bench_secret_value";
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SECRET = "whsec_bench_secret_value_0123456789";
+export const SIZES = [250, 2048, 16384, 131072];
 
-// The guide's snippet (tests/interop/guide_snippet.mjs), plus the JSON.parse every receiver does.
-function guide(rawBody, secret, header) {
-  const expected = crypto.createHmac("sha256", secret).update(rawBody).digest("hex");
-  if (!crypto.timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(header, "hex"))) throw new Error("bad");
-  return JSON.parse(rawBody);
-}
-
-/** A delivery of about `size` bytes: the lead sample with a notes field (an extra field). */
-function bodyOfSize(size) {
-  const base = JSON.parse(sampleBody("lead.created"));
+/** A delivery of about `size` bytes from the catalog samples (the seed's sample at the smallest). */
+export function bodyOfSize(size) {
   if (size <= 300) return sampleBody("deal.won");
+  const base = JSON.parse(sampleBody("lead.created"));
   const filler = "Client asked about bundling home and auto; follow up after renewal. ";
-  base.data.notes = filler.repeat(Math.ceil(size / filler.length)).slice(0, size - JSON.stringify(base).length - 12);
+  base.data.notes = filler.repeat(Math.ceil(size / filler.length)).slice(0, size - JSON.stringify(base).length);
   return JSON.stringify(base);
 }
 
-function measure(fn, budgetMs) {
-  // Warm up (JIT, wasm tier-up), then time batches; report median and spread per operation.
-  const warmEnd = performance.now() + budgetMs / 4;
+/** Median, p10 and p90 nanoseconds per call, after a warm-up; batches sized to ~2 ms. */
+export async function measure(fn, budgetMs, isAsync) {
+  const runBatch = isAsync
+    ? async (n) => {
+        for (let i = 0; i < n; i++) await fn();
+      }
+    : async (n) => {
+        for (let i = 0; i < n; i++) fn();
+      };
   let batch = 1;
+  const warmEnd = performance.now() + budgetMs / 4;
   while (performance.now() < warmEnd) {
     const t = performance.now();
-    for (let i = 0; i < batch; i++) fn();
+    await runBatch(batch);
     if (performance.now() - t < 2) batch *= 2;
   }
   const samples = [];
   const end = performance.now() + budgetMs;
   while (performance.now() < end || samples.length < 5) {
     const t = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) fn();
+    await runBatch(batch);
     samples.push(Number(process.hrtime.bigint() - t) / batch);
   }
   samples.sort((a, b) => a - b);
   const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { median: at(0.5), p10: at(0.1), p90: at(0.9), n: samples.length };
+  return { median: at(0.5), p10: at(0.1), p90: at(0.9) };
 }
 
-const fmt = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
-const webhook = new Webhook(SECRET);
-const budget = quick ? 40 : 800;
-const rows = [];
-for (const size of [250, 2048, 16384, 131072]) {
-  const body = bodyOfSize(size);
-  const bytes = Buffer.from(body);
-  const header = sign(SECRET, body);
-  if (webhook.verify(body, header).event !== guide(body, SECRET, header).event) throw new Error("disagree");
-  const g = measure(() => guide(body, SECRET, header), budget);
-  const s = measure(() => webhook.verify(body, header), budget);
-  const b = measure(() => webhook.verify(bytes, header), budget);
-  rows.push({ size: bytes.length, g, s, b });
+/** Each contender: a set-up per body returning the call to time, and whether it is async. */
+async function contenders() {
+  const stripe = require("stripe")("sk_test_bench");
+  const { verify: octokitVerify, sign: octokitSign } = await import("@octokit/webhooks-methods");
+  const { Webhook: StandardWebhook } = require("standardwebhooks");
+  const { Webhook: SvixWebhook } = require("svix");
+  const swSecret = Buffer.from(SECRET).toString("base64");
+  const ours = new Webhook(SECRET);
+  return [
+    {
+      name: "ours (string body)",
+      ours: true,
+      setup: (body) => {
+        const header = sign(SECRET, body);
+        return () => ours.verify(body, header);
+      },
+    },
+    {
+      name: "ours (Buffer body)",
+      setup: (body) => {
+        const bytes = Buffer.from(body);
+        const header = sign(SECRET, body);
+        return () => ours.verify(bytes, header);
+      },
+    },
+    {
+      name: "guide snippet (node:crypto) + JSON.parse",
+      setup: (body) => {
+        const header = sign(SECRET, body);
+        return () => {
+          const expected = crypto.createHmac("sha256", SECRET).update(body).digest("hex");
+          if (!crypto.timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(header, "hex"))) throw new Error("bad");
+          return JSON.parse(body);
+        };
+      },
+    },
+    {
+      name: "stripe constructEvent",
+      setup: (body) => {
+        const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
+        return () => stripe.webhooks.constructEvent(body, header, SECRET);
+      },
+    },
+    {
+      name: "@octokit/webhooks-methods verify + JSON.parse",
+      async: true,
+      setup: async (body) => {
+        const header = await octokitSign(SECRET, body);
+        return async () => {
+          if (!(await octokitVerify(SECRET, body, header))) throw new Error("bad");
+          return JSON.parse(body);
+        };
+      },
+    },
+    {
+      name: "standardwebhooks verify",
+      setup: (body) => {
+        const wh = new StandardWebhook(swSecret);
+        const id = "msg_bench";
+        const now = new Date();
+        const headers = { "webhook-id": id, "webhook-timestamp": String(Math.floor(now / 1000)), "webhook-signature": wh.sign(id, now, body) };
+        return () => wh.verify(body, headers);
+      },
+    },
+    {
+      name: "svix verify",
+      setup: (body) => {
+        const wh = new SvixWebhook(`whsec_${swSecret}`);
+        const id = "msg_bench";
+        const now = new Date();
+        const headers = { "svix-id": id, "svix-timestamp": String(Math.floor(now / 1000)), "svix-signature": wh.sign(id, now, body) };
+        return () => {
+          wh.verify(body, headers);
+          return JSON.parse(body);
+        };
+      },
+    },
+    {
+      name: "WebCrypto subtle.verify (cached key) + JSON.parse",
+      async: true,
+      setup: async (body) => {
+        const key = await crypto.subtle.importKey("raw", Buffer.from(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+        const header = sign(SECRET, body);
+        const bytes = new TextEncoder().encode(body);
+        return async () => {
+          const signature = Buffer.from(header, "hex");
+          if (!(await crypto.subtle.verify("HMAC", key, signature, bytes))) throw new Error("bad");
+          return JSON.parse(body);
+        };
+      },
+    },
+  ];
 }
 
-console.log(`Node ${process.version}, ${quick ? "quick smoke run" : "full run"}: verify + JSON parse, median per call (p10–p90)`);
-console.log("| body | guide snippet (node:crypto) | ours, string body | ours, Buffer body | guide / ours (string) |");
-console.log("|---:|---:|---:|---:|---:|");
-for (const { size, g, s, b } of rows) {
-  const range = (m) => `${fmt(m.median)} (${fmt(m.p10)}–${fmt(m.p90)})`;
-  console.log(`| ${size} B | ${range(g)} | ${range(s)} | ${range(b)} | ${(g.median / s.median).toFixed(2)}× |`);
+/** Module load + first verify, each in a fresh node process: median wall time of `runs`. */
+function coldStart(runs) {
+  const body = JSON.stringify(sampleBody("deal.won"));
+  const scripts = {
+    "(node itself, empty script)": "",
+    ours: `const {Webhook,sign}=require(${JSON.stringify(path.join(ROOT, "pkg/index.cjs"))});const b=${body};new Webhook("s").verify(b,sign("s",b));`,
+    "guide snippet (node:crypto)": `const c=require("crypto");const b=${body};JSON.parse(b);c.createHmac("sha256","s").update(b).digest("hex");`,
+    "stripe": `const s=require("stripe")("sk_test");const b=${body};s.webhooks.constructEvent(b,s.webhooks.generateTestHeaderString({payload:b,secret:"s"}),"s");`,
+    "standardwebhooks": `const {Webhook}=require("standardwebhooks");const w=new Webhook("c2VjcmV0");const b=${body};const d=new Date();w.verify(b,{"webhook-id":"m","webhook-timestamp":String(Math.floor(d/1000)),"webhook-signature":w.sign("m",d,b)});`,
+  };
+  const out = {};
+  for (const [name, script] of Object.entries(scripts)) {
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const t = process.hrtime.bigint();
+      execFileSync(process.execPath, ["-e", script], { cwd: ROOT });
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    out[name] = times[Math.floor(times.length / 2)];
+  }
+  return out;
 }
-const sample = rows[0];
-const slowdown = sample.s.median / sample.g.median;
-if (quick) console.log("\n(smoke run: too short to mean anything; `make bench` measures)");
-else console.log(`\nsample body: ours takes ${slowdown.toFixed(2)}× the guide snippet's time (budget ≤ 1.5×): ${slowdown <= 1.5 ? "within" : "OVER"}`);
+
+const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+
+export async function run({ quick = false } = {}) {
+  const budget = quick ? 20 : 600;
+  const list = await contenders();
+  const results = {}; // name -> size -> stats
+  for (const size of SIZES) {
+    const body = bodyOfSize(size);
+    for (const c of list) {
+      const call = await c.setup(body);
+      const event = await call();
+      if (!event || (event.event ?? event.type ?? "x") === undefined) throw new Error(`${c.name} returned nothing`);
+      (results[c.name] ??= {})[size] = await measure(call, budget, c.async);
+    }
+  }
+  const cold = coldStart(quick ? 1 : 15);
+  const sizes = SIZES.map((s) => Buffer.byteLength(bodyOfSize(s)));
+  const ours = results["ours (string body)"];
+  let md = `Verify + parse, median per call (p10–p90). Ratio: the peer's time / ours (> 1: ours faster).\n\n`;
+  md += `| library | ${sizes.map((s) => `${s} B`).join(" | ")} |\n|---|${sizes.map(() => "---:").join("|")}|\n`;
+  for (const c of list) {
+    const row = SIZES.map((size) => {
+      const r = results[c.name][size];
+      const ratio = c.ours ? "" : ` **${(r.median / ours[size].median).toFixed(2)}×**`;
+      return `${fmt(r.median)} (${fmt(r.p10)}–${fmt(r.p90)})${ratio}`;
+    });
+    md += `| ${c.name} | ${row.join(" | ")} |\n`;
+  }
+  md += `\nCold start (fresh \`node\` process: load the module and verify once), median wall time:\n\n| | ms |\n|---|---:|\n`;
+  for (const [name, ms] of Object.entries(cold)) md += `| ${name} | ${ms.toFixed(1)} |\n`;
+  return { title: "Node", markdown: md, results, sizes, cold };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { markdown } = await run({ quick: process.argv.includes("--quick") });
+  console.log(markdown);
+}
