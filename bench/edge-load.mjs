@@ -11,7 +11,8 @@ import { promisify } from "node:util";
 import { sign, sampleBody } from "../pkg/index.mjs";
 import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "../tests/js/helpers.mjs";
 
-export async function run({ quick = false } = {}) {
+/** One load run of `main` (our worker by default); returns its numbers. */
+async function load({ quick, main, label }) {
   const SECRET = "whsec_load_test";
   const [threads, connections, seconds] = quick ? [1, 2, 2] : [1, Number(process.env.EDGE_LOAD_CONNECTIONS ?? 4), 20];
   const DELIVERIES = quick ? 4000 : 60000;
@@ -35,6 +36,7 @@ export async function run({ quick = false } = {}) {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-load-"));
   writeEdgeConfig(dir, {
+    main,
     name: "atlasbrokers-edge-load",
     vars: { ALLOW_HTTP_LOOPBACK: "true" },
     secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ZAPIER_HOOK_URL: `http://127.0.0.1:${sinkPort}/zapier` },
@@ -76,20 +78,8 @@ export async function run({ quick = false } = {}) {
     // wrk stops counting answers at the deadline: a few accepted deliveries complete after it,
     // so the sink may see more than wrk counted, never fewer.
     const lost = Math.max(0, accepted - seen.size);
-    let md = `Queue mode under \`wrangler dev --local\`, \`wrk -t${threads} -c${connections} -d${seconds}s\`, distinct signed deliveries of the seed's sample, one local sink:\n\n`;
-    md += `| deliveries accepted (202) | throughput | p50 | p99 | max | errors | non-2xx | lost at sink | duplicated at sink |\n`;
-    md += `|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
-    md += `| ${accepted} | ${(accepted / seconds).toFixed(0)}/s | ${(stats.p50_us / 1000).toFixed(1)} ms | ${(stats.p99_us / 1000).toFixed(1)} ms | ${(stats.max_us / 1000).toFixed(1)} ms | ${stats.errors} | ${stats.non2xx} | ${lost} | ${duplicated} |\n`;
-    if (!quick) {
-      const verdicts = [
-        [accepted >= 2000, `≥ 2,000 deliveries (${accepted})`],
-        [stats.p99_us <= 50_000, `202 p99 ≤ 50 ms (${(stats.p99_us / 1000).toFixed(1)} ms)`],
-        [lost === 0 && duplicated === 0, `0 lost, 0 duplicated (${lost}, ${duplicated})`],
-      ];
-      md += "\n" + verdicts.map(([ok, text]) => `- ${ok ? "within" : "OVER"}: ${text}`).join("\n") + "\n";
-    }
     const failed = lost !== 0 || duplicated !== 0 || stats.non2xx !== 0 || seen.size > stats.sent;
-    return { title: "Edge (load)", markdown: md, failed };
+    return { label, accepted, throughput: accepted / seconds, ...stats, lost, duplicated, failed, wrk: `wrk -t${threads} -c${connections} -d${seconds}s` };
     if (process.env.EDGE_LOAD_LOG) fs.writeFileSync(process.env.EDGE_LOAD_LOG, edge.output());
   } finally {
     edge.stop();
@@ -97,6 +87,32 @@ export async function run({ quick = false } = {}) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+}
+
+/** Ours and the JavaScript baseline, one after the other under the same load. */
+export async function run({ quick = false } = {}) {
+  const runs = [await load({ quick, label: "ours (Rust/wasm, workers-rs)" })];
+  runs.push(await load({ quick, label: "JS worker (Web Crypto)", main: path.join(ROOT, "bench/js-worker/worker.mjs") }));
+  const [ours, js] = runs;
+  const ms = (us) => `${(us / 1000).toFixed(1)} ms`;
+  let md = `Queue mode under \`wrangler dev --local\`, \`${ours.wrk}\`, distinct signed deliveries of the seed's sample, one local sink (\`bench/js-worker/worker.mjs\` is the baseline). Everything shares the machine's cores: wrk, wrangler's proxy, workerd and the sink.\n\n`;
+  md += `| worker | accepted (202) | throughput | p50 | p99 | max | errors | non-2xx | lost at sink | duplicated at sink |\n`;
+  md += `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
+  for (const r of runs) {
+    md += `| ${r.label} | ${r.accepted} | ${r.throughput.toFixed(0)}/s | ${ms(r.p50_us)} | ${ms(r.p99_us)} | ${ms(r.max_us)} | ${r.errors} | ${r.non2xx} | ${r.lost} | ${r.duplicated} |\n`;
+  }
+  md += `\nThroughput ours / JS: **${(ours.throughput / js.throughput).toFixed(2)}×**; p99 ours / JS: **${(ours.p99_us / js.p99_us).toFixed(2)}×** (< 1: ours lower).\n`;
+  if (!quick) {
+    const verdicts = [
+      [ours.accepted >= 2000, `≥ 2,000 deliveries (${ours.accepted})`],
+      [ours.p99_us <= 50_000, `202 p99 ≤ 50 ms (${ms(ours.p99_us)})`],
+      [ours.lost === 0 && ours.duplicated === 0, `0 lost, 0 duplicated (${ours.lost}, ${ours.duplicated})`],
+      [ours.throughput >= js.throughput, `throughput ≥ 1.0× the JS worker's`],
+      [ours.p99_us <= js.p99_us, `p99 no worse than the JS worker's`],
+    ];
+    md += "\n" + verdicts.map(([ok, text]) => `- ${ok ? "within" : "OVER"}: ${text}`).join("\n") + "\n";
+  }
+  return { title: "Edge (load)", markdown: md, failed: runs.some((r) => r.failed) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

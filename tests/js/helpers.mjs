@@ -78,10 +78,10 @@ export const WRANGLER_ENV = {
  * vars and secrets, a local KV, and (with `queues`) the delivery and dead-letter queues
  * batched as in the repository's wrangler.toml.
  */
-export function writeEdgeConfig(dir, { name, vars, secrets, queues = true }) {
+export function writeEdgeConfig(dir, { name, vars, secrets, queues = true, main = path.join(ROOT, "worker/build/worker/shim.mjs") }) {
   const toml = [
     `name = "${name}"`,
-    `main = ${JSON.stringify(path.join(ROOT, "worker/build/worker/shim.mjs"))}`,
+    `main = ${JSON.stringify(main)}`,
     `compatibility_date = "2026-04-01"`,
     `[vars]`,
     ...Object.entries(vars).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),

@@ -7,6 +7,9 @@ mod deliver;
 mod forward;
 mod receive;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
 
 use crate::config::{self, Config};
@@ -25,15 +28,30 @@ fn lookup(env: &Env, name: &str) -> Option<String> {
         .ok()
 }
 
-fn load_config(env: &Env) -> Config {
-    let config = config::parse(|name| lookup(env, name), env.queue(DELIVERIES).is_ok());
-    for problem in &config.problems {
-        worker::console_error!(
-            "{}",
-            serde_json::json!({ "level": "error", "config_problem": problem })
-        );
-    }
-    config
+thread_local! {
+    /// The configuration, read once per isolate: vars and secrets only change with a new
+    /// deployment, which starts new isolates. Saves parsing ROUTES and keying HMAC per request.
+    static CONFIG: RefCell<Option<Rc<Config>>> = const { RefCell::new(None) };
+}
+
+fn load_config(env: &Env) -> Rc<Config> {
+    CONFIG.with(|cached| {
+        if let Some(config) = &*cached.borrow() {
+            return config.clone();
+        }
+        let config = Rc::new(config::parse(
+            |name| lookup(env, name),
+            env.queue(DELIVERIES).is_ok(),
+        ));
+        for problem in &config.problems {
+            worker::console_error!(
+                "{}",
+                serde_json::json!({ "level": "error", "config_problem": problem })
+            );
+        }
+        *cached.borrow_mut() = Some(config.clone());
+        config
+    })
 }
 
 pub(crate) fn now_ms() -> u64 {
