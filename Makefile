@@ -87,10 +87,10 @@ generate:
 	BLESS=1 cargo test --quiet --test derived -- --test-threads 1
 
 # From Debian: headless Chromium and its driver (browser tests; no browser download), and wrk
-# (the edge verifier's load run).
+# (the edge verifier's load run), openssl (the native suite's SHA-256 limit).
 debian-tools:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver wrk; }
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null && command -v openssl >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver wrk openssl; }
 
 # Pinned JS tools (esbuild, binaryen, wrangler, deno, ...) from package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

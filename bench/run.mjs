@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as node from "./node.mjs";
 import * as edge from "./edge-load.mjs";
+import * as native from "./native.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
@@ -32,7 +33,7 @@ function machine() {
 }
 
 const sections = [];
-for (const suite of [node, edge]) {
+for (const suite of [node, native, edge]) {
   const result = await suite.run({ quick });
   sections.push(`## ${result.title}\n\n${result.markdown}`);
   console.log(`## ${result.title}\n\n${result.markdown}`);
@@ -43,8 +44,7 @@ if (!quick) {
   sections.push(`## Size\n\n\`\`\`\n${size.trim()}\n\`\`\``);
   const pending =
     "Not measured yet (issue 5 continues): the browser suite (ours vs WebCrypto vs standardwebhooks " +
-    "in headless Chromium), the native criterion suite beside `openssl speed -evp sha256`, the edge " +
-    "verifier against an equivalent JavaScript worker under the same load, the Node chart, and the " +
+    "in headless Chromium), the Node chart, and the " +
     "optimization work these numbers call for.";
   const doc = `# Benchmarks\n\nWritten by \`make bench\` (\`bench/run.mjs\`) from one run on one machine.\n\n${machine()}\n\n${sections.join("\n\n")}\n\n${pending}\n`;
   fs.writeFileSync(path.join(ROOT, "BENCHMARKS.md"), doc);
