@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Webhook, sign, sampleBody } from "../pkg/index.mjs";
+import { measure } from "./measure.mjs";
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,34 +22,6 @@ export function bodyOfSize(size) {
   const filler = "Client asked about bundling home and auto; follow up after renewal. ";
   base.data.notes = filler.repeat(Math.ceil(size / filler.length)).slice(0, size - JSON.stringify(base).length);
   return JSON.stringify(base);
-}
-
-/** Median, p10 and p90 nanoseconds per call, after a warm-up; batches sized to ~2 ms. */
-export async function measure(fn, budgetMs, isAsync) {
-  const runBatch = isAsync
-    ? async (n) => {
-        for (let i = 0; i < n; i++) await fn();
-      }
-    : async (n) => {
-        for (let i = 0; i < n; i++) fn();
-      };
-  let batch = 1;
-  const warmEnd = performance.now() + budgetMs / 4;
-  while (performance.now() < warmEnd) {
-    const t = performance.now();
-    await runBatch(batch);
-    if (performance.now() - t < 2) batch *= 2;
-  }
-  const samples = [];
-  const end = performance.now() + budgetMs;
-  while (performance.now() < end || samples.length < 5) {
-    const t = process.hrtime.bigint();
-    await runBatch(batch);
-    samples.push(Number(process.hrtime.bigint() - t) / batch);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { median: at(0.5), p10: at(0.1), p90: at(0.9) };
 }
 
 /** Each contender: a set-up per body returning the call to time, and whether it is async. */

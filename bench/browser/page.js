@@ -2,36 +2,9 @@
 // and standardwebhooks on equal bodies, in the page's main thread.
 import { Webhook, sign } from "../../pkg/index.mjs";
 import { Webhook as StandardWebhook } from "standardwebhooks";
+import { measure } from "../measure.mjs";
 
 const SECRET = "whsec_bench_secret_value_0123456789";
-
-async function measure(fn, budgetMs, isAsync) {
-  const runBatch = isAsync
-    ? async (n) => {
-        for (let i = 0; i < n; i++) await fn();
-      }
-    : async (n) => {
-        for (let i = 0; i < n; i++) fn();
-      };
-  let batch = 1;
-  const warmEnd = performance.now() + budgetMs / 4;
-  while (performance.now() < warmEnd) {
-    const t = performance.now();
-    await runBatch(batch);
-    // Chromium coarsens performance.now(): time batches of at least ~5 ms.
-    if (performance.now() - t < 5) batch *= 2;
-  }
-  const samples = [];
-  const end = performance.now() + budgetMs;
-  while (performance.now() < end || samples.length < 5) {
-    const t = performance.now();
-    await runBatch(batch);
-    samples.push(((performance.now() - t) * 1e6) / batch);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { median: at(0.5), p10: at(0.1), p90: at(0.9) };
-}
 
 window.runBench = async (bodies, budgetMs) => {
   const encoder = new TextEncoder();
@@ -58,7 +31,8 @@ window.runBench = async (bodies, budgetMs) => {
     };
     for (const [name, [fn, isAsync]] of Object.entries(contenders)) {
       await fn();
-      (results[name] ??= []).push(await measure(fn, budgetMs, isAsync));
+      // Chromium coarsens performance.now(): batches of at least ~5 ms.
+      (results[name] ??= []).push(await measure(fn, budgetMs, isAsync, 5));
     }
   }
   return results;
