@@ -11,6 +11,7 @@ import * as node from "./node.mjs";
 import * as edge from "./edge-load.mjs";
 import * as native from "./native.mjs";
 import * as browser from "./browser.mjs";
+import { nodeChart } from "./chart.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
@@ -34,9 +35,15 @@ function machine() {
 }
 
 const sections = [];
+let chart = null;
 for (const suite of [node, browser, native, edge]) {
   const result = await suite.run({ quick });
-  sections.push(`## ${result.title}\n\n${result.markdown}`);
+  let markdown = result.markdown;
+  if (suite === node) {
+    chart = nodeChart(result.results, result.sizes, "ours (string body)");
+    markdown = `![Node: time relative to ours](bench/node-chart.svg)\n\n${markdown}`;
+  }
+  sections.push(`## ${result.title}\n\n${markdown}`);
   console.log(`## ${result.title}\n\n${result.markdown}`);
   if (result.failed) process.exitCode = 1;
 }
@@ -44,9 +51,10 @@ if (!quick) {
   const size = execFileSync("make", ["--no-print-directory", "-s", "size"], { cwd: ROOT, encoding: "utf8" });
   sections.push(`## Size\n\n\`\`\`\n${size.trim()}\n\`\`\``);
   const pending =
-    "Not done yet (issue 5 continues): the Node chart, and the optimization work these numbers " +
-    "call for (see the OVER lines and the ratios below 1).";
+    "Not done yet (issue 5 continues): the optimization work these numbers call for (see the " +
+    "OVER lines and the ratios below 1).";
   const doc = `# Benchmarks\n\nWritten by \`make bench\` (\`bench/run.mjs\`) from one run on one machine.\n\n${machine()}\n\n${sections.join("\n\n")}\n\n${pending}\n`;
   fs.writeFileSync(path.join(ROOT, "BENCHMARKS.md"), doc);
+  fs.writeFileSync(path.join(ROOT, "bench/node-chart.svg"), chart);
   console.log("wrote BENCHMARKS.md");
 }
