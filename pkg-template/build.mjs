@@ -22,6 +22,9 @@ const common = { bundle: true, platform: "neutral", target: "es2022", legalComme
 const inline = { ...common, entryPoints: [path.join(stage, "entry-inline.js")], loader: { ".wasm": "binary" } };
 await build({ ...inline, format: "esm", outfile: path.join(outDir, "index.mjs") });
 await build({ ...inline, format: "cjs", outfile: path.join(outDir, "index.cjs") });
+const node = { ...inline, entryPoints: [path.join(stage, "entry-node.js")], external: ["node:crypto"] };
+await build({ ...node, format: "esm", outfile: path.join(outDir, "node.mjs") });
+await build({ ...node, format: "cjs", outfile: path.join(outDir, "node.cjs") });
 await build({
   ...common,
   format: "esm",

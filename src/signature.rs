@@ -1,7 +1,8 @@
 //! HMAC-SHA256 over the raw body, as lowercase hex in `X-Webhook-Secret`.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Malformed};
 
@@ -21,30 +22,57 @@ pub fn sign(secret: impl AsRef<[u8]>, body: impl AsRef<[u8]>) -> String {
     Key::new(secret.as_ref()).sign(body.as_ref())
 }
 
+/// SHA-256 of `prefix` followed by `rest`, supplied by the caller (see [`Key::matches_with`]).
+pub(crate) type Sha256Fn<'f> = &'f mut dyn FnMut(&[u8; 64], &[u8]) -> [u8; 32];
+
 /// One secret with its HMAC state keyed once, so each verification skips the key setup.
 #[derive(Clone)]
-pub(crate) struct Key(HmacSha256);
+pub(crate) struct Key {
+    mac: HmacSha256,
+    /// The key block XOR ipad and XOR opad (RFC 2104), for HMAC over another SHA-256.
+    inner_pad: [u8; 64],
+    outer_pad: [u8; 64],
+}
 
 impl Key {
     pub(crate) fn new(secret: &[u8]) -> Self {
         // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
-        match HmacSha256::new_from_slice(secret) {
-            Ok(mac) => Key(mac),
+        let mac = match HmacSha256::new_from_slice(secret) {
+            Ok(mac) => mac,
             Err(_) => unreachable!("HMAC accepts keys of any length"),
+        };
+        let mut block = [0u8; 64];
+        if secret.len() > block.len() {
+            block[..32].copy_from_slice(&Sha256::digest(secret));
+        } else {
+            block[..secret.len()].copy_from_slice(secret);
+        }
+        Key {
+            mac,
+            inner_pad: block.map(|b| b ^ 0x36),
+            outer_pad: block.map(|b| b ^ 0x5c),
         }
     }
 
     pub(crate) fn sign(&self, body: &[u8]) -> String {
-        let mut mac = self.0.clone();
+        let mut mac = self.mac.clone();
         mac.update(body);
         to_hex(&mac.finalize().into_bytes())
     }
 
     /// Constant-time comparison of the MAC of `body` with `expected`.
     pub(crate) fn matches(&self, body: &[u8], expected: &[u8; 32]) -> bool {
-        let mut mac = self.0.clone();
+        let mut mac = self.mac.clone();
         mac.update(body);
         mac.verify_slice(expected).is_ok()
+    }
+
+    /// [`Key::matches`] with HMAC built on a SHA-256 from elsewhere: the npm package's Node
+    /// entry passes node:crypto's, which uses the CPU's SHA instructions that wasm lacks.
+    pub(crate) fn matches_with(&self, body: &[u8], expected: &[u8; 32], sha256: Sha256Fn) -> bool {
+        let inner = sha256(&self.inner_pad, body);
+        let mac = sha256(&self.outer_pad, &inner);
+        mac.ct_eq(expected).into()
     }
 }
 
@@ -94,9 +122,7 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 /// SHA-256 of `bytes` as lowercase hex: stands in for a missing `data.id` in idempotency keys,
 /// and gives the edge verifier fixed-length storage keys.
 pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
-    let bytes = bytes.as_ref();
-    use sha2::Digest;
-    to_hex(&Sha256::digest(bytes))
+    to_hex(&Sha256::digest(bytes.as_ref()))
 }
 
 #[cfg(test)]
@@ -130,6 +156,35 @@ mod tests {
         let upper = format!("  {}\r\n", lower.to_uppercase());
         assert_eq!(parse_header(Some(&lower)), parse_header(Some(&upper)));
         assert_eq!(parse_header(Some(&lower)).unwrap()[1], 0xff);
+    }
+
+    #[test]
+    fn hmac_over_an_outside_sha256_equals_the_hmac_crate() {
+        let mut sha256 = |prefix: &[u8; 64], rest: &[u8]| -> [u8; 32] {
+            Sha256::new()
+                .chain_update(prefix)
+                .chain_update(rest)
+                .finalize()
+                .into()
+        };
+        let body = b"{\"event\":\"deal.won\"}";
+        // Key lengths around the block size: padded, exactly one block, hashed first.
+        for len in [0, 1, 32, 63, 64, 65, 200] {
+            let key = Key::new(&vec![0xa5; len]);
+            let mac: [u8; 32] = HmacSha256::new_from_slice(&vec![0xa5; len])
+                .unwrap()
+                .chain_update(body)
+                .finalize()
+                .into_bytes()
+                .into();
+            assert!(
+                key.matches_with(body, &mac, &mut sha256),
+                "key length {len}"
+            );
+            let mut wrong = mac;
+            wrong[31] ^= 1;
+            assert!(!key.matches_with(body, &wrong, &mut sha256));
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use crate::catalog::Event;
 use crate::envelope::Envelope;
 use crate::error::Error;
-use crate::signature::{parse_header, Key};
+use crate::signature::{parse_header, Key, Sha256Fn};
 use crate::summary::Summary;
 use crate::timestamp::{system_time_nanos, Timestamp};
 
@@ -88,6 +88,16 @@ impl Webhook {
 
     /// Checks only the signature of the raw `body` against the `X-Webhook-Secret` header.
     pub fn verify_signature(&self, body: &[u8], header: Option<&str>) -> Result<(), Error> {
+        self.check_signature(body, header, None)
+    }
+
+    /// The signature check, with HMAC over the caller's SHA-256 when one is given.
+    fn check_signature(
+        &self,
+        body: &[u8],
+        header: Option<&str>,
+        mut sha256: Option<Sha256Fn>,
+    ) -> Result<(), Error> {
         let expected = parse_header(header)?;
         if body.len() > self.max_body_bytes {
             return Err(Error::BodyTooLarge {
@@ -96,10 +106,13 @@ impl Webhook {
             });
         }
         // Every key is tried so the time taken does not tell which one matched.
-        let matched = self
-            .keys
-            .iter()
-            .fold(false, |found, key| key.matches(body, &expected) | found);
+        let matched = self.keys.iter().fold(false, |found, key| {
+            let matches = match sha256.as_deref_mut() {
+                Some(sha256) => key.matches_with(body, &expected, sha256),
+                None => key.matches(body, &expected),
+            };
+            matches | found
+        });
         if matched {
             Ok(())
         } else {
@@ -115,7 +128,18 @@ impl Webhook {
         body: &'a [u8],
         header: Option<&str>,
     ) -> Result<Summary<'a>, Error> {
-        self.verify_signature(body, header)?;
+        self.verify_summary_with(body, header, None)
+    }
+
+    /// [`Webhook::verify_summary`] with HMAC over the caller's SHA-256 (the npm package's Node
+    /// entry); the same rules in the same order.
+    pub(crate) fn verify_summary_with<'a>(
+        &self,
+        body: &'a [u8],
+        header: Option<&str>,
+        sha256: Option<Sha256Fn>,
+    ) -> Result<Summary<'a>, Error> {
+        self.check_signature(body, header, sha256)?;
         let summary = Summary::parse(body)?;
         self.check_tolerance(summary.timestamp())?;
         Ok(summary)

@@ -1,9 +1,9 @@
 // Node (CJS and ESM), Deno, Bun, browsers and bundlers: the .wasm is inlined (esbuild's binary
 // loader) and compiled synchronously, so importing the package is all the set-up there is.
 // The module is small enough for synchronous compilation on a browser's main thread.
-import { initSync } from "./glue.js";
+import { init } from "./core.js";
 import wasm from "./atlasbrokers_webhooks_bg.wasm";
 
-initSync({ module: new WebAssembly.Module(wasm) });
+init(new WebAssembly.Module(wasm));
 
 export * from "./index.js";

@@ -1,5 +1,6 @@
 // The Webhook class: verify, typed events, handlers, and a Fetch-API handler.
 import { Verifier, bodyTooLargeError, methodNotAllowedError, signBytes, signText } from "./glue.js";
+import { platform, wasmBytes } from "./core.js";
 import { WebhookHandlerError, WebhookVerificationError, callCore, fromCore } from "./errors.js";
 import { HEADER, headerValues, rawBody, readLimited } from "./body.js";
 import { checkPattern, matches } from "./patterns.js";
@@ -24,6 +25,41 @@ export function sign(secret, body) {
   return typeof raw === "string" ? signText(key, raw) : signBytes(key, raw);
 }
 
+/**
+ * Writes body and header straight into the verifier's reserved wasm memory (one copy, no
+ * allocation) and verifies them there; returns the idempotency key or throws the core's error.
+ */
+function verifyInWasm(verifier, raw, header, receivedAt, maxBodyBytes) {
+  const text = typeof raw === "string";
+  // A string has at least as many UTF-8 bytes as UTF-16 units: refuse an oversize one unencoded.
+  const size = text ? raw.length : raw.byteLength;
+  if (size > maxBodyBytes) throw bodyTooLargeError(text ? utf8Length(raw) : size, maxBodyBytes);
+  // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit.
+  const bodyRoom = text ? size * 3 : size;
+  const room = bodyRoom + (header === undefined ? 0 : header.length * 3);
+  const memory = wasmBytes(verifier.reserve(room), room);
+  let bodyLen = size;
+  if (text) bodyLen = encoder.encodeInto(raw, memory).written;
+  else memory.set(raw);
+  const headerLen = header === undefined ? undefined : encoder.encodeInto(header, memory.subarray(bodyLen)).written;
+  return verifier.verifyReserved(bodyLen, headerLen, receivedAt);
+}
+
+/** UTF-8 length of a string, as encodeInto would write it (lone surrogates become 3 bytes). */
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 export class Webhook {
   #verifier;
   #hasTolerance;
@@ -39,6 +75,8 @@ export class Webhook {
     for (const previous of [previousSecrets].flat()) {
       callCore(() => this.#verifier.addPreviousSecret(secretBytes(previous)));
     }
+    const sha256 = platform();
+    if (sha256) this.#verifier.usePlatformSha256(sha256);
     this.#hasTolerance = toleranceSeconds != null;
     this.#maxBodyBytes = maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
@@ -61,10 +99,7 @@ export class Webhook {
     // Several values (duplicated headers): the first that verifies wins.
     for (const value of headerValues(header)) {
       try {
-        key =
-          typeof raw === "string"
-            ? verifier.verifyText(raw, value, receivedAt)
-            : verifier.verifyBytes(raw, value, receivedAt);
+        key = verifyInWasm(verifier, raw, value, receivedAt, this.#maxBodyBytes);
         break;
       } catch (e) {
         failure ??= fromCore(e);

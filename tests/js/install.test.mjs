@@ -41,16 +41,19 @@ test("the tarball holds exactly the published files", () => {
     "index.d.cts",
     "index.d.mts",
     "index.mjs",
+    "node.cjs",
+    "node.mjs",
     "package.json",
     "workerd.mjs",
   ]);
 });
 
-test("no entry but Node's own code paths uses Node globals (Buffer, process)", () => {
+test("no entry uses Node globals (Buffer, process); only the Node entries import node:crypto", () => {
   const dir = path.join(project, "node_modules", "atlasbrokers-webhooks");
-  for (const entry of ["index.mjs", "index.cjs", "workerd.mjs"]) {
+  for (const entry of ["index.mjs", "index.cjs", "node.mjs", "node.cjs", "workerd.mjs"]) {
     const source = fs.readFileSync(path.join(dir, entry), "utf8");
     assert.doesNotMatch(source, /(?<![A-Za-z_$.])(Buffer|process)\s*[.([]/, entry);
+    assert.equal(/["']node:/.test(source), entry.startsWith("node."), entry);
   }
 });
 

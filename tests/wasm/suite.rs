@@ -54,6 +54,24 @@ use atlasbrokers_webhooks::wasm::{
     sign_text, Verifier, VerifyError,
 };
 
+/// What the JS wrapper does: body then header into the reserved bytes, then verify them there.
+fn verify_text(
+    verifier: &mut Verifier,
+    body: &str,
+    header: Option<String>,
+    received_at_ms: Option<f64>,
+) -> Result<String, VerifyError> {
+    let header_len = header.as_ref().map(String::len);
+    write(verifier, format!("{body}{}", header.unwrap_or_default()).as_bytes());
+    verifier.verify_reserved(body.len(), header_len, received_at_ms)
+}
+
+fn write(verifier: &mut Verifier, bytes: &[u8]) {
+    let ptr = verifier.reserve(bytes.len());
+    // SAFETY: reserve returned room for exactly bytes.len() bytes, owned by the verifier.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
+}
+
 fn code<T>(result: Result<T, VerifyError>) -> (String, u16) {
     match result {
         Ok(_) => panic!("expected an error"),
@@ -62,34 +80,36 @@ fn code<T>(result: Result<T, VerifyError>) -> (String, u16) {
 }
 
 #[wasm_bindgen_test]
-fn bindings_verify_text_and_bytes_and_return_the_key() {
-    let verifier = Verifier::new(b"whsec_wasm", None, None).ok().unwrap();
+fn bindings_verify_reserved_bytes_and_return_the_key() {
+    let mut verifier = Verifier::new(b"whsec_wasm", None, None).ok().unwrap();
     for t in EVENT_TYPES {
         let header = sign("whsec_wasm", t.sample_body);
-        let key = verifier
-            .verify_text(t.sample_body, Some(header.clone()), None)
+        let key = verify_text(&mut verifier, t.sample_body, Some(header.clone()), None)
             .ok()
             .unwrap();
         assert!(key.starts_with(&format!("{}:ws_abc123:", t.name)));
-        let from_bytes = verifier
-            .verify_bytes(t.sample_body.as_bytes(), Some(header), None)
-            .ok()
-            .unwrap();
-        assert_eq!(key, from_bytes);
+        // A header given with the body's bytes right after it is read to its end only.
+        let padded = format!("{}{header}", t.sample_body);
+        let body_len = t.sample_body.len();
+        write(&mut verifier, padded.as_bytes());
+        let again = verifier.verify_reserved(body_len, Some(header.len()), None);
+        assert_eq!(again.ok().unwrap(), key);
+        // Lengths past the reserved bytes are clamped, not a panic.
+        assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None).is_err());
     }
 }
 
 #[wasm_bindgen_test]
 fn bindings_report_codes_statuses_and_messages() {
-    let verifier = Verifier::new(b"s", None, Some(100_000.0)).ok().unwrap();
+    let mut verifier = Verifier::new(b"s", None, Some(100_000.0)).ok().unwrap();
     let body = EVENT_TYPES[3].sample_body;
-    assert_eq!(code(verifier.verify_text(body, None, None)), ("missing_signature".into(), 401));
-    assert_eq!(code(verifier.verify_text(body, Some("ab".into()), None)), ("malformed_signature".into(), 401));
-    assert_eq!(code(verifier.verify_text(body, Some(sign("t", body)), None)), ("signature_mismatch".into(), 401));
-    let tiny = Verifier::new(b"s", None, Some(10.0)).ok().unwrap();
-    assert_eq!(code(tiny.verify_text(body, Some(sign("s", body)), None)), ("body_too_large".into(), 413));
+    assert_eq!(code(verify_text(&mut verifier, body, None, None)), ("missing_signature".into(), 401));
+    assert_eq!(code(verify_text(&mut verifier, body, Some("ab".into()), None)), ("malformed_signature".into(), 401));
+    assert_eq!(code(verify_text(&mut verifier, body, Some(sign("t", body)), None)), ("signature_mismatch".into(), 401));
+    let mut tiny = Verifier::new(b"s", None, Some(10.0)).ok().unwrap();
+    assert_eq!(code(verify_text(&mut tiny, body, Some(sign("s", body)), None)), ("body_too_large".into(), 413));
     assert_eq!(code(Verifier::new(b"", None, None)), ("invalid_secret".into(), 500));
-    let mismatch = verifier.verify_text(body, Some(sign("t", body)), None).err().unwrap();
+    let mismatch = verify_text(&mut verifier, body, Some(sign("t", body)), None).err().unwrap();
     assert!(mismatch.message().contains("raw body bytes"));
     assert_eq!(body_already_parsed_error().code(), "body_already_parsed");
     assert_eq!(method_not_allowed_error().status(), 405);
@@ -100,18 +120,18 @@ fn bindings_report_codes_statuses_and_messages() {
 fn bindings_take_the_receive_time_from_js() {
     let body = EVENT_TYPES[3].sample_body;
     let header = sign("s", body);
-    let windowed = Verifier::new(b"s", Some(300.0), None).ok().unwrap();
+    let mut windowed = Verifier::new(b"s", Some(300.0), None).ok().unwrap();
     let sample_ms = 1_772_461_391_000.0;
-    assert!(windowed.verify_text(body, Some(header.clone()), Some(sample_ms + 300_000.0)).is_ok());
+    assert!(verify_text(&mut windowed, body, Some(header.clone()), Some(sample_ms + 300_000.0)).is_ok());
     assert_eq!(
-        code(windowed.verify_text(body, Some(header.clone()), Some(sample_ms + 301_000.0))),
+        code(verify_text(&mut windowed, body, Some(header.clone()), Some(sample_ms + 301_000.0))),
         ("timestamp_out_of_tolerance".into(), 401)
     );
     // Without a receive time there is no clock: an error, not a panic.
-    assert_eq!(code(windowed.verify_text(body, Some(header.clone()), None)), ("clock_unavailable".into(), 500));
+    assert_eq!(code(verify_text(&mut windowed, body, Some(header.clone()), None)), ("clock_unavailable".into(), 500));
     // Nonsense numbers from JS must not panic either.
-    let odd = Verifier::new(b"s", Some(f64::NAN), Some(-1.0)).ok().unwrap();
-    assert_eq!(code(odd.verify_text(body, Some(header), Some(f64::NAN))), ("body_too_large".into(), 413));
+    let mut odd = Verifier::new(b"s", Some(f64::NAN), Some(-1.0)).ok().unwrap();
+    assert_eq!(code(verify_text(&mut odd, body, Some(header), Some(f64::NAN))), ("body_too_large".into(), 413));
 }
 
 #[wasm_bindgen_test]
@@ -122,5 +142,5 @@ fn bindings_sign_like_the_core() {
     let mut verifier = Verifier::new(b"new", None, None).ok().unwrap();
     verifier.add_previous_secret(b"old").ok().unwrap();
     assert_eq!(verifier.sign_text(body), sign("new", body));
-    assert!(verifier.verify_text(body, Some(sign("old", body)), None).is_ok());
+    assert!(verify_text(&mut verifier, body, Some(sign("old", body)), None).is_ok());
 }

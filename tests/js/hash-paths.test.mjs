@@ -1,0 +1,79 @@
+// The Node entry computes the HMAC of bodies from 768 bytes on with node:crypto's SHA-256 (SHA
+// instructions) and smaller ones in wasm; the portable entry always in wasm. Both must give
+// exactly the answers of node:crypto's createHmac, on either side of that size, for any secret
+// length (padded, one block, hashed first), rotation, text and bytes, and tampering.
+import test from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const dir = require.resolve("atlasbrokers-webhooks/package.json").replace(/package\.json$/, "");
+const node = await import(`${dir}node.mjs`);
+const portable = await import(`${dir}index.mjs`);
+const hmac = (secret, body) => crypto.createHmac("sha256", secret).update(body).digest("hex");
+
+/** A catalog sample whose notes pad it to about `size` bytes, with some non-ASCII text. */
+function bodyOfSize(size, rand) {
+  const base = JSON.parse(node.sampleBody("lead.created"));
+  const alphabet = Array.from("abc déf 🏠 \\\"xyz\u2028"); // code points, never half a pair
+  let notes = "";
+  while (JSON.stringify({ ...base, data: { ...base.data, notes } }).length < size) {
+    notes += alphabet[Math.floor(rand() * alphabet.length)];
+  }
+  return JSON.stringify({ ...base, data: { ...base.data, notes } });
+}
+
+function outcome(webhook, body, header) {
+  try {
+    return webhook.verify(body, header).idempotencyKey;
+  } catch (e) {
+    return e.code;
+  }
+}
+
+test("both entries agree with createHmac around the platform-hash threshold", () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const sizes = [230, 700, 766, 767, 768, 769, 800, 1500, 5000, 70000];
+  for (const [i, size] of sizes.entries()) {
+    const secretLength = [1, 20, 63, 64, 65, 100, 35, 64, 7, 130][i];
+    const secret = "s".repeat(secretLength - 1) + "é".slice(0, secretLength ? 1 : 0);
+    const previous = `whsec_prev_${i}`;
+    const body = bodyOfSize(size, rand);
+    const bytes = Buffer.from(body);
+    const tampered = body.replace("lead.created", "lead.createe");
+    for (const pkg of [node, portable]) {
+      const webhook = new pkg.Webhook(secret, { previousSecrets: [previous] });
+      const key = outcome(webhook, body, hmac(secret, body));
+      assert.match(key, /^lead\.created:ws_abc123:/, `size ${size}`);
+      assert.equal(outcome(webhook, bytes, hmac(secret, bytes)), key);
+      assert.equal(outcome(webhook, body, hmac(previous, body)), key, "previous secret");
+      assert.equal(outcome(webhook, body, hmac("other", body)), "signature_mismatch");
+      assert.equal(outcome(webhook, tampered, hmac(secret, body)), "signature_mismatch");
+      assert.equal(outcome(webhook, body, hmac(secret, body).replace(/^./, (c) => (c === "0" ? "1" : "0"))), "signature_mismatch");
+    }
+  }
+});
+
+test("the Node entry calls node:crypto only for bodies from 768 bytes on", () => {
+  // In a child process: count calls to crypto.hash made by the CommonJS Node entry.
+  const script = `
+    const crypto = require("node:crypto");
+    let calls = 0;
+    const hash = crypto.hash;
+    crypto.hash = (...args) => (calls++, hash(...args));
+    const { Webhook, sign, sampleBody } = require(${JSON.stringify(`${dir}node.cjs`)});
+    const w = new Webhook("whsec_count");
+    const counts = [];
+    for (const body of [sampleBody("deal.won"), sampleBody("deal.won") + " ".repeat(1000)]) {
+      const before = calls;
+      w.verify(body, sign("whsec_count", body));
+      counts.push(calls - before);
+    }
+    console.log(JSON.stringify(counts));`;
+  const counts = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+  // Small: wasm only. Large: inner and outer hash of the one key.
+  assert.deepEqual(counts, [0, 2]);
+});
