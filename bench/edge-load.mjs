@@ -79,8 +79,8 @@ async function load({ quick, main, label }) {
     // so the sink may see more than wrk counted, never fewer.
     const lost = Math.max(0, accepted - seen.size);
     const failed = lost !== 0 || duplicated !== 0 || stats.non2xx !== 0 || seen.size > stats.sent;
-    return { label, accepted, throughput: accepted / seconds, ...stats, lost, duplicated, failed, wrk: `wrk -t${threads} -c${connections} -d${seconds}s` };
     if (process.env.EDGE_LOAD_LOG) fs.writeFileSync(process.env.EDGE_LOAD_LOG, edge.output());
+    return { label, accepted, throughput: accepted / seconds, ...stats, lost, duplicated, failed, wrk: `wrk -t${threads} -c${connections} -d${seconds}s` };
   } finally {
     edge.stop();
     sink.close();
@@ -91,11 +91,23 @@ async function load({ quick, main, label }) {
 
 /** Ours and the JavaScript baseline, one after the other under the same load. */
 export async function run({ quick = false } = {}) {
-  const runs = [await load({ quick, label: "ours (Rust/wasm, workers-rs)" })];
-  runs.push(await load({ quick, label: "JS worker (Web Crypto)", main: path.join(ROOT, "bench/js-worker/worker.mjs") }));
+  const contenders = [
+    { label: "ours (Rust/wasm, workers-rs)" },
+    { label: "JS worker (Web Crypto)", main: path.join(ROOT, "bench/js-worker/worker.mjs") },
+  ];
+  // Neighbours on a shared machine swing a 20 s run by ±20 %: alternate the order over rounds
+  // and keep each worker's best round (by throughput), listing every round.
+  const rounds = quick ? 1 : Number(process.env.EDGE_LOAD_ROUNDS ?? 3);
+  const all = contenders.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const i of order) all[i].push(await load({ quick, ...contenders[i] }));
+  }
+  const best = (results) => results.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  const runs = all.map(best);
   const [ours, js] = runs;
   const ms = (us) => `${(us / 1000).toFixed(1)} ms`;
-  let md = `Queue mode under \`wrangler dev --local\`, \`${ours.wrk}\`, distinct signed deliveries of the seed's sample, one local sink (\`bench/js-worker/worker.mjs\` is the baseline). Everything shares the machine's cores: wrk, wrangler's proxy, workerd and the sink.\n\n`;
+  let md = `Queue mode under \`wrangler dev --local\`, \`${ours.wrk}\`, distinct signed deliveries of the seed's sample, one local sink (\`bench/js-worker/worker.mjs\` is the baseline; both log one line per delivery attempt). Everything shares the machine's cores: wrk, wrangler's proxy, workerd and the sink. Best of ${rounds} alternating round(s) per worker; every round's throughput / p99: ${all.map((rs, i) => `${i ? "JS" : "ours"} ${rs.map((r) => `${r.throughput.toFixed(0)}/s ${ms(r.p99_us)}`).join(", ")}`).join("; ")}.\n\n`;
   md += `| worker | accepted (202) | throughput | p50 | p99 | max | errors | non-2xx | lost at sink | duplicated at sink |\n`;
   md += `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
   for (const r of runs) {
@@ -112,7 +124,7 @@ export async function run({ quick = false } = {}) {
     ];
     md += "\n" + verdicts.map(([ok, text]) => `- ${ok ? "within" : "OVER"}: ${text}`).join("\n") + "\n";
   }
-  return { title: "Edge (load)", markdown: md, failed: runs.some((r) => r.failed) };
+  return { title: "Edge (load)", markdown: md, failed: all.flat().some((r) => r.failed) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -28,6 +28,7 @@ window.runBench = async (bodies, budgetMs) => {
         true,
       ],
       "standardwebhooks (bundled)": [() => sw.verify(body, swHeaders), false],
+      "JSON.parse alone (the floor: no verification at all)": [() => JSON.parse(body), false],
     };
     for (const [name, [fn, isAsync]] of Object.entries(contenders)) {
       await fn();

@@ -1,6 +1,7 @@
 // The baseline for the edge benchmark: a small JavaScript worker doing the same job as ours
-// with Web Crypto (verify the HMAC, parse, route, dedup check, enqueue; the consumer forwards
-// and marks acknowledgements). Written the way a careful developer would, not a strawman.
+// with Web Crypto (verify the HMAC, parse, route, dedup check, enqueue; the consumer forwards,
+// marks acknowledgements and logs one JSON line per attempt, as ours does for operators).
+// Written the way a careful developer would, not a strawman.
 const encoder = new TextEncoder();
 let keyFor = null;
 let key = null;
@@ -54,6 +55,9 @@ export default {
       batch.messages.map(async (message) => {
         const d = message.body;
         if (await env.STATE.get(`ack:${d.destination}:${d.id}`)) return message.ack();
+        const started = Date.now();
+        const log = (status, outcome, next) =>
+          console.log(JSON.stringify({ deliveryId: d.id, event: d.event, destination: d.destination, attempt: d.attempt, status, latencyMs: Date.now() - started, outcome, next }));
         try {
           const res = await fetch(env.ZAPIER_HOOK_URL, {
             method: "POST",
@@ -63,11 +67,13 @@ export default {
           });
           await res.arrayBuffer();
           if (res.ok) {
+            log(res.status, "delivered", "done");
             await env.STATE.put(`ack:${d.destination}:${d.id}`, "1", { expirationTtl: 604800 });
             return message.ack();
           }
+          log(res.status, "http_error", "retry");
         } catch {
-          // retried below
+          log(null, "network_error", "retry");
         }
         message.retry({ delaySeconds: 10 });
       }),
