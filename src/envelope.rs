@@ -41,9 +41,14 @@ impl Envelope {
 
     /// Builds the owned envelope of `body` once its summary has checked it.
     pub(crate) fn from_summary(summary: &Summary<'_>, body: &[u8]) -> Result<Self, Error> {
-        // The summary accepted this body, so it is a JSON object with an object `data`.
+        // The summary accepted this body, so it is a JSON object with an object `data`; only
+        // what Rust strings cannot hold (a lone surrogate escape, which the summary reads as
+        // U+FFFD) or f64 cannot (1e400) fails here.
         let mut fields: Map<String, Value> =
-            serde_json::from_slice(body).map_err(|_| Error::envelope("$", "a JSON object"))?;
+            serde_json::from_slice(body).map_err(|e| Error::InvalidJson {
+                line: e.line(),
+                column: e.column(),
+            })?;
         let data = match fields.remove("data") {
             Some(Value::Object(data)) => data,
             _ => return Err(Error::envelope("data", "a JSON object")),

@@ -32,6 +32,7 @@ mod catalog;
 mod envelope;
 mod error;
 pub mod events;
+mod json;
 pub mod signature;
 mod summary;
 mod timestamp;

@@ -3,18 +3,13 @@
 //! types, the idempotency key) live here once; [`Envelope::parse`](crate::Envelope::parse)
 //! builds on it.
 //!
-//! The visitors never fail on a JSON type they did not expect: they note it, and the rules
-//! below decide. (A visitor error would link serde_json's message formatting and, through
-//! serde's description of the unexpected value, float formatting: ~25 KB of wasm. serde_json's
-//! `RawValue` has such an error path too, which is why it is not used.)
+//! The body is read by [`crate::json`], a scanner that keeps only what these rules look at.
 
 use std::borrow::Cow;
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::Error;
 use crate::events::{EventType, JsonKind};
+use crate::json::{self, Value};
 use crate::signature::sha256_hex;
 use crate::timestamp::Timestamp;
 
@@ -37,11 +32,8 @@ impl<'a> Summary<'a> {
     /// `timestamp`, a non-empty `workspaceId` and an object `data` whose catalog fields have
     /// their declared types. Does not check any signature.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
-        // The visitors accept any JSON, so every error here is a syntax error.
-        let value: Value<'a> = serde_json::from_slice(body).map_err(|e| Error::InvalidJson {
-            line: e.line(),
-            column: e.column(),
-        })?;
+        let value =
+            json::parse(body).map_err(|(line, column)| Error::InvalidJson { line, column })?;
         let Value::Object(envelope) = value else {
             return Err(Error::envelope("$", "a JSON object"));
         };
@@ -66,7 +58,7 @@ impl<'a> Summary<'a> {
 
         if let Some(event_type) = EventType::find(&event) {
             event_type.check_fields(|i| {
-                last(data, event_type.fields[i].json).map_or(JsonKind::Absent, Value::kind)
+                last(data, event_type.fields[i].json).map_or(JsonKind::Absent, kind)
             })?;
         }
         let id = last(data, "id");
@@ -75,7 +67,8 @@ impl<'a> Summary<'a> {
             _ => None,
         };
         let key_id = match id {
-            Some(Value::Str(id) | Value::Int(id)) if !id.is_empty() => id.clone(),
+            Some(Value::Str(id)) if !id.is_empty() => id.clone(),
+            Some(Value::Int(id)) => Cow::Borrowed(*id),
             _ => Cow::Owned(sha256_hex(body)),
         };
         Ok(Summary {
@@ -144,6 +137,15 @@ fn last<'v, 'a>(entries: &'v [(Cow<'a, str>, Value<'a>)], key: &str) -> Option<&
     entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
+fn kind(value: &Value<'_>) -> JsonKind {
+    match value {
+        Value::Str(_) => JsonKind::String,
+        Value::Int(_) | Value::Float => JsonKind::Number,
+        Value::Null => JsonKind::Null,
+        Value::Object(_) | Value::Other => JsonKind::Other,
+    }
+}
+
 fn non_empty<'a>(
     value: Option<&Value<'a>>,
     field: &'static str,
@@ -152,123 +154,6 @@ fn non_empty<'a>(
     match value {
         Some(Value::Str(s)) if !s.is_empty() => Ok(s.clone()),
         _ => Err(Error::envelope(field, expected)),
-    }
-}
-
-/// A JSON value as far as the envelope's rules look into it: the top-level object and `data`
-/// keep their entries, strings and integers their text (borrowed unless escaped), anything
-/// deeper only its kind.
-#[derive(Debug)]
-enum Value<'a> {
-    Object(Vec<(Cow<'a, str>, Value<'a>)>),
-    Str(Cow<'a, str>),
-    Int(Cow<'a, str>),
-    Float,
-    Null,
-    Other,
-}
-
-impl Value<'_> {
-    fn kind(&self) -> JsonKind {
-        match self {
-            Value::Str(_) => JsonKind::String,
-            Value::Int(_) | Value::Float => JsonKind::Number,
-            Value::Null => JsonKind::Null,
-            Value::Object(_) | Value::Other => JsonKind::Other,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Value<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Objects are kept two levels deep: the envelope and its `data`.
-        deserializer.deserialize_any(ValueVisitor { depth: 2 })
-    }
-}
-
-struct ValueVisitor {
-    /// How many more levels of objects keep their entries.
-    depth: u8,
-}
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
-        Ok(Value::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
-        Ok(Value::Str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
-        Ok(Value::Int(Cow::Owned(v.to_string())))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
-        Ok(Value::Int(Cow::Owned(v.to_string())))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Float)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Value<'de>, E> {
-        Ok(Value::Other)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Other)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-        if self.depth == 0 {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(Value::Other);
-        }
-        let mut entries = Vec::with_capacity(12);
-        while let Some(Text(key)) = map.next_key()? {
-            // Below the envelope only `data` is looked into.
-            let depth = if self.depth == 2 && key == "data" {
-                1
-            } else {
-                0
-            };
-            let value = map.next_value_seed(ValueVisitor { depth })?;
-            entries.push((key, value));
-        }
-        Ok(Value::Object(entries))
-    }
-}
-
-impl<'de> de::DeserializeSeed<'de> for ValueVisitor {
-    type Value = Value<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'de>, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// An object key, borrowed unless it has escapes.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            // JSON object keys are always strings, so no other visit_* is ever called.
-        }
-        deserializer.deserialize_any(TextVisitor)
     }
 }
 
@@ -288,6 +173,21 @@ mod tests {
             s.idempotency_key(),
             "deal.won:ws_é:d\"1:2026-03-02T14:23:11.000Z"
         );
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_accepted_as_json_parse_does() {
+        // A sender truncating "🏠" to its first UTF-16 unit: JSON.stringify escapes the half.
+        let body = br#"{"event":"deal.won","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"w","data":{"id":"d\ud83c","title":"t \ud83c","value":1,"currency":"CAD","closedAt":"x"}}"#;
+        let s = Summary::parse(body).unwrap();
+        assert_eq!(s.data_id(), Some("d\u{fffd}"));
+    }
+
+    #[test]
+    fn integer_ids_are_kept_as_written() {
+        let body = br#"{"event":"x.y","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"w","data":{"id":-42}}"#;
+        let s = Summary::parse(body).unwrap();
+        assert_eq!(s.idempotency_key(), "x.y:w:-42:2026-03-02T14:23:11.000Z");
     }
 
     #[test]

@@ -170,3 +170,64 @@ proptest! {
         }
     }
 }
+
+/// Any JSON value, with strings over a small alphabet that includes escapes and non-ASCII.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (-1e6f64..1e6).prop_map(Value::from),
+        "[a-z\"\\\\/\\n\\té🏠\u{1}]{0,8}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z]{0,4}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn is_syntax_error(body: &[u8]) -> bool {
+    matches!(Summary::parse(body), Err(Error::InvalidJson { .. }))
+}
+
+/// serde_json's verdict when reading into IgnoredAny (syntax only, like JSON.parse), except
+/// that invalid UTF-8, which serde_json skips inside ignored strings, is an error for us: a JS
+/// sender cannot produce it, and a JS receiver would silently read U+FFFD.
+fn serde_says_syntax_error(body: &[u8]) -> bool {
+    std::str::from_utf8(body).is_err()
+        || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// The envelope scanner (src/json.rs) tells JSON from not-JSON exactly as serde_json does
+    /// (reading into IgnoredAny, which, like JSON.parse, checks syntax only), on serialized
+    /// values, pretty or compact, with any one byte replaced from JSON's own alphabet.
+    #[test]
+    fn the_scanner_accepts_exactly_what_serde_json_accepts(
+        value in json_value(),
+        pretty in any::<bool>(),
+        at in any::<usize>(),
+        byte in prop::sample::select(b"\"{}[],:0123456789.-+eE \n\t\\/unltrfasbx".to_vec()),
+        mutate in any::<bool>(),
+    ) {
+        let mut body = if pretty { serde_json::to_vec_pretty(&value) } else { serde_json::to_vec(&value) }.unwrap();
+        if mutate {
+            let i = at % body.len();
+            body[i] = byte;
+        }
+        prop_assert_eq!(is_syntax_error(&body), serde_says_syntax_error(&body), "{}", String::from_utf8_lossy(&body));
+    }
+
+    #[test]
+    fn short_strings_of_json_bytes_are_judged_as_serde_json_judges_them(
+        body in proptest::collection::vec(prop::sample::select(b"\"{}[],:01.-eE \\ntu".to_vec()), 0..24),
+    ) {
+        prop_assert_eq!(is_syntax_error(&body), serde_says_syntax_error(&body), "{}", String::from_utf8_lossy(&body));
+    }
+}

@@ -1,0 +1,524 @@
+//! A validating JSON scanner that keeps only what the envelope rules read: the top-level
+//! object's entries, `data`'s entries, and the text of their strings and integers. Everything
+//! else is checked (RFC 8259 syntax, UTF-8, nesting) and skipped.
+//!
+//! Why not serde_json here: this pass runs on every delivery in the npm package and the edge
+//! verifier, where a one-purpose scanner is about three times faster in wasm and lets the npm
+//! `.wasm` drop serde_json. It accepts what `JSON.parse` accepts (the sender's and most
+//! receivers' reading) including lone surrogate escapes, which read as U+FFFD when kept, and
+//! numbers beyond f64's range; it rejects invalid UTF-8, which `JSON.parse` never sees.
+
+use std::borrow::Cow;
+
+/// Deeper nesting is refused, as serde_json does, so hostile input cannot exhaust the stack.
+const MAX_NESTING: u32 = 128;
+
+/// A JSON value as far as the envelope's rules look into it: objects kept `keep` levels deep
+/// hold their entries, strings and integers their text (borrowed unless escaped), anything
+/// else only its kind.
+#[derive(Debug)]
+pub(crate) enum Value<'a> {
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+    Str(Cow<'a, str>),
+    /// An integer within u64/i64, as written (never `-0`, which JSON readers take for a float).
+    Int(&'a str),
+    Float,
+    Null,
+    /// An array, a boolean, or an object below the kept levels.
+    Other,
+}
+
+/// Parses `body`, keeping the top-level object and, inside it, the object under `data`.
+/// On a syntax error, returns its 1-based line and column.
+pub(crate) fn parse(body: &[u8]) -> Result<Value<'_>, (usize, usize)> {
+    let mut s = Scanner {
+        bytes: body,
+        pos: 0,
+    };
+    let value = s.value(Keep::Envelope, true, 0).and_then(|v| {
+        s.skip_ws();
+        if s.pos == body.len() {
+            Ok(v)
+        } else {
+            Err(s.pos)
+        }
+    });
+    value.map_err(|at| line_column(body, at))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    /// The top-level object: entries kept, and `data` kept one level further.
+    Envelope,
+    /// `data`: entries kept.
+    Data,
+    Nothing,
+}
+
+type Scan<T> = Result<T, usize>;
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Consumes `byte` after optional whitespace, or fails where it should be.
+    fn expect(&mut self, byte: u8) -> Scan<()> {
+        self.skip_ws();
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.pos)
+        }
+    }
+
+    /// A value; an object here keeps entries as `object` says, a string its text if `scalars`.
+    fn value(&mut self, object: Keep, scalars: bool, nesting: u32) -> Scan<Value<'a>> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => self.object(object, nesting + 1),
+            Some(b'[') => self.array(nesting + 1).map(|()| Value::Other),
+            Some(b'"') if !scalars => self.skip_string().map(|()| Value::Other),
+            Some(b'"') => self.string().map(Value::Str),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal(b"true", Value::Other),
+            Some(b'f') => self.literal(b"false", Value::Other),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            _ => Err(self.pos),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value<'a>) -> Scan<Value<'a>> {
+        if self
+            .bytes
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(word))
+        {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.pos)
+        }
+    }
+
+    fn object(&mut self, keep: Keep, nesting: u32) -> Scan<Value<'a>> {
+        if nesting >= MAX_NESTING {
+            return Err(self.pos);
+        }
+        self.pos += 1; // '{'
+        let mut entries = Vec::new();
+        if keep != Keep::Nothing {
+            entries.reserve(12);
+        }
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(object_or_other(keep, entries));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.pos);
+            }
+            let key = self.string()?;
+            self.expect(b':')?;
+            let inner = match keep {
+                Keep::Envelope if key == "data" => Keep::Data,
+                _ => Keep::Nothing,
+            };
+            let value = self.value(inner, keep != Keep::Nothing, nesting)?;
+            if keep != Keep::Nothing {
+                entries.push((key, value));
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(object_or_other(keep, entries));
+                }
+                _ => return Err(self.pos),
+            }
+        }
+    }
+
+    fn array(&mut self, nesting: u32) -> Scan<()> {
+        if nesting >= MAX_NESTING {
+            return Err(self.pos);
+        }
+        self.pos += 1; // '['
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.value(Keep::Nothing, false, nesting)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.pos),
+            }
+        }
+    }
+
+    /// A string's contents, borrowed when it has no escapes.
+    fn string(&mut self) -> Scan<Cow<'a, str>> {
+        let start = self.pos + 1;
+        let (end, escaped) = self.scan_string()?;
+        let raw = self.bytes.get(start..end).unwrap_or_default();
+        let text = std::str::from_utf8(raw).map_err(|e| start + e.valid_up_to())?;
+        Ok(if escaped {
+            Cow::Owned(unescape(text))
+        } else {
+            Cow::Borrowed(text)
+        })
+    }
+
+    fn skip_string(&mut self) -> Scan<()> {
+        let start = self.pos + 1;
+        let (end, _) = self.scan_string()?;
+        let raw = self.bytes.get(start..end).unwrap_or_default();
+        std::str::from_utf8(raw).map_err(|e| start + e.valid_up_to())?;
+        Ok(())
+    }
+
+    /// Moves past the string at `pos` (on its opening quote), checking escapes and control
+    /// characters; returns the index of its closing quote and whether it has escapes.
+    fn scan_string(&mut self) -> Scan<(usize, bool)> {
+        let bytes = self.bytes;
+        let mut i = self.pos + 1;
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+                if needs_attention(word) {
+                    break;
+                }
+                i += 8;
+            }
+            match bytes.get(i) {
+                None => return Err(i),
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok((i, escaped));
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    i += 1;
+                    match bytes.get(i) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 1,
+                        Some(b'u') => {
+                            let hex = bytes.get(i + 1..i + 5).ok_or(bytes.len())?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return Err(i);
+                            }
+                            i += 5;
+                        }
+                        _ => return Err(i),
+                    }
+                }
+                Some(0x00..=0x1f) => return Err(i),
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    fn number(&mut self) -> Scan<Value<'a>> {
+        let bytes = self.bytes;
+        let start = self.pos;
+        let mut i = start;
+        let negative = bytes.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let digits = |i: &mut usize| {
+            let from = *i;
+            while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i - from
+        };
+        let int_start = i;
+        match bytes.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                digits(&mut i);
+            }
+            _ => return Err(i),
+        }
+        let int_end = i;
+        let mut float = false;
+        if bytes.get(i) == Some(&b'.') {
+            i += 1;
+            if digits(&mut i) == 0 {
+                return Err(i);
+            }
+            float = true;
+        }
+        if let Some(b'e' | b'E') = bytes.get(i) {
+            i += 1;
+            if let Some(b'+' | b'-') = bytes.get(i) {
+                i += 1;
+            }
+            if digits(&mut i) == 0 {
+                return Err(i);
+            }
+            float = true;
+        }
+        self.pos = i;
+        if float {
+            return Ok(Value::Float);
+        }
+        // As serde_json and JSON readers generally: integers that fit u64 (or, negative, i64)
+        // are integers; `-0` and anything larger are floats.
+        let digits = bytes.get(int_start..int_end).unwrap_or_default();
+        let magnitude = digits.iter().try_fold(0u64, |n, d| {
+            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        });
+        let integer = match magnitude {
+            Some(0) if negative => false,
+            Some(m) if negative => m <= 1 << 63,
+            Some(_) => true,
+            None => false,
+        };
+        Ok(if integer {
+            // Digits, '-' and ASCII only: the slice is valid UTF-8.
+            let text = bytes.get(start..i).unwrap_or_default();
+            Value::Int(std::str::from_utf8(text).unwrap_or("0"))
+        } else {
+            Value::Float
+        })
+    }
+}
+
+fn object_or_other<'a>(keep: Keep, entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Value<'a> {
+    match keep {
+        Keep::Nothing => Value::Other,
+        _ => Value::Object(entries),
+    }
+}
+
+/// True when any byte of `word` is `"`, `\` or below 0x20 (SWAR: a zero byte in `word ^ c`
+/// marks a `c`; `word - 0x20` borrows into the high bit of a byte below 0x20).
+fn needs_attention(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (quote | backslash | control) != 0
+}
+
+/// Decodes the escapes of a string already checked by `scan_string`. Surrogate pairs join;
+/// a lone surrogate reads as U+FFFD, which is what `JSON.parse` followed by UTF-8 encoding
+/// would give.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let decoded = match chars.next() {
+            Some('b') => '\u{8}',
+            Some('f') => '\u{c}',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            Some('t') => '\t',
+            Some('u') => {
+                let unit = hex4(&mut chars);
+                let mut after = chars.clone();
+                let low = match (after.next(), after.next()) {
+                    (Some('\\'), Some('u')) => Some(hex4(&mut after)),
+                    _ => None,
+                };
+                match (unit, low) {
+                    (0xd800..=0xdbff, Some(low @ 0xdc00..=0xdfff)) => {
+                        chars = after;
+                        let c = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+                        char::from_u32(c).unwrap_or('\u{fffd}')
+                    }
+                    _ => char::from_u32(unit).unwrap_or('\u{fffd}'),
+                }
+            }
+            Some(other) => other, // '"', '\\' or '/'
+            None => '\u{fffd}',
+        };
+        out.push(decoded);
+    }
+    out
+}
+
+/// Four hex digits (checked by `scan_string`) as a number.
+fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
+    (0..4).fold(0, |n, _| {
+        n << 4 | chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
+    })
+}
+
+fn line_column(body: &[u8], at: usize) -> (usize, usize) {
+    let before = &body[..at.min(body.len())];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before.len()
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> bool {
+        parse(text.as_bytes()).is_ok()
+    }
+
+    #[test]
+    fn accepts_and_rejects_what_json_parse_does() {
+        for good in [
+            "{}",
+            " {\"a\" : [1, -0, 2.5e-3, 1E+2, true, false, null, {\"b\": []}]}\r\n",
+            "[]",
+            "\"x\"",
+            "-12",
+            "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83c\\udfe0\"}",
+            "{\"lone\":\"\\ud800\"}",
+            "{\"big\":1e400}",
+            "{\"u\":\"é—🏠\"}",
+        ] {
+            assert!(ok(good), "{good}");
+        }
+        for bad in [
+            "",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[1,]",
+            "{a:1}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1e}",
+            "{\"a\":+1}",
+            "{\"a\":tru}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\u12g4\"}",
+            "{\"a\":\"tab\there\"}",
+            "{\"a\":\"open}",
+            "{} {}",
+            "{\"a\":NaN}",
+            "\u{feff}{}",
+        ] {
+            assert!(!ok(bad), "{bad:?}");
+        }
+        assert!(parse(b"{\"a\":\"\xff\"}").is_err(), "invalid UTF-8");
+        assert!(parse(b"{\"a\":\"\xc3\"}").is_err(), "truncated UTF-8");
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(ok(&deep(127)));
+        assert!(!ok(&deep(128)));
+        assert!(!ok(&deep(100_000)), "no stack overflow");
+    }
+
+    #[test]
+    fn keeps_envelope_and_data_entries_only() {
+        let body = br#"{"event":"e\u0021","data":{"id":"d1","n":-42,"f":1.5,"z":-0,"o":{"id":"deep"},"x":null},"other":{"k":"v"}}"#;
+        let Ok(Value::Object(top)) = parse(body) else {
+            panic!("not an object")
+        };
+        assert!(matches!(&top[0], (k, Value::Str(v)) if k == "event" && v == "e!"));
+        let Value::Object(data) = &top[1].1 else {
+            panic!("data not kept")
+        };
+        let kinds: Vec<String> = data.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+        assert_eq!(
+            kinds,
+            [
+                "id=Str(\"d1\")",
+                "n=Int(\"-42\")",
+                "f=Float",
+                "z=Float",
+                "o=Other",
+                "x=Null"
+            ]
+        );
+        assert!(
+            matches!(top[2].1, Value::Other),
+            "other objects are skipped"
+        );
+    }
+
+    #[test]
+    fn integers_follow_u64_and_i64_ranges() {
+        let read = |n: &str| match parse(format!("{{\"n\":{n}}}").as_bytes()) {
+            Ok(Value::Object(o)) => format!("{:?}", o[0].1),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            read("18446744073709551615"),
+            "Int(\"18446744073709551615\")"
+        );
+        assert_eq!(read("18446744073709551616"), "Float");
+        assert_eq!(
+            read("-9223372036854775808"),
+            "Int(\"-9223372036854775808\")"
+        );
+        assert_eq!(read("-9223372036854775809"), "Float");
+        assert_eq!(read("0"), "Int(\"0\")");
+    }
+
+    #[test]
+    fn escapes_decode_like_json_parse_then_utf8() {
+        assert_eq!(unescape(r"a\u00e9\ud83c\udfe0\n"), "aé🏠\n");
+        assert_eq!(unescape(r"\ud800x"), "\u{fffd}x");
+        assert_eq!(unescape(r"\udc00\ud800"), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn errors_point_at_line_and_column() {
+        assert_eq!(parse(b"{\n  \"a\": x\n}").unwrap_err(), (2, 8));
+        assert_eq!(parse(b"").unwrap_err(), (1, 1));
+    }
+
+    #[test]
+    fn swar_finds_every_special_byte_in_any_lane() {
+        for lane in 0..8 {
+            for special in [b'"', b'\\', 0x00, 0x1f] {
+                let mut bytes = [b'a'; 8];
+                bytes[lane] = special;
+                assert!(needs_attention(u64::from_le_bytes(bytes)));
+            }
+            let mut fine = [b'a'; 8];
+            fine[lane] = 0xe9;
+            assert!(!needs_attention(u64::from_le_bytes(fine)));
+            fine[lane] = b' ';
+            assert!(!needs_attention(u64::from_le_bytes(fine)));
+        }
+    }
+}
