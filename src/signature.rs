@@ -22,16 +22,18 @@ pub fn sign(secret: impl AsRef<[u8]>, body: impl AsRef<[u8]>) -> String {
     Key::new(secret.as_ref()).sign(body.as_ref())
 }
 
-/// SHA-256 of `prefix` followed by `rest`, supplied by the caller (see [`Key::matches_with`]).
+/// SHA-256 of a 64-byte `prefix` followed by the body, supplied by the caller (see
+/// [`Key::matches_with`]).
 pub(crate) type Sha256Fn<'f> = &'f mut dyn FnMut(&[u8; 64], &[u8]) -> [u8; 32];
 
 /// One secret with its HMAC state keyed once, so each verification skips the key setup.
 #[derive(Clone)]
 pub(crate) struct Key {
     mac: HmacSha256,
-    /// The key block XOR ipad and XOR opad (RFC 2104), for HMAC over another SHA-256.
+    /// The key block XOR ipad (RFC 2104), for the inner hash over another SHA-256.
     inner_pad: [u8; 64],
-    outer_pad: [u8; 64],
+    /// SHA-256 having absorbed the key block XOR opad: the outer hash is then one block.
+    outer: Sha256,
 }
 
 impl Key {
@@ -50,7 +52,7 @@ impl Key {
         Key {
             mac,
             inner_pad: block.map(|b| b ^ 0x36),
-            outer_pad: block.map(|b| b ^ 0x5c),
+            outer: Sha256::new().chain_update(block.map(|b| b ^ 0x5c)),
         }
     }
 
@@ -67,11 +69,12 @@ impl Key {
         mac.verify_slice(expected).is_ok()
     }
 
-    /// [`Key::matches`] with HMAC built on a SHA-256 from elsewhere: the npm package's Node
-    /// entry passes node:crypto's, which uses the CPU's SHA instructions that wasm lacks.
+    /// [`Key::matches`] with the inner hash, the one over the body, from a SHA-256 elsewhere:
+    /// the npm package's Node entry passes node:crypto's, which uses the CPU's SHA
+    /// instructions that wasm lacks. The outer hash is one block from the keyed state, here.
     pub(crate) fn matches_with(&self, body: &[u8], expected: &[u8; 32], sha256: Sha256Fn) -> bool {
         let inner = sha256(&self.inner_pad, body);
-        let mac = sha256(&self.outer_pad, &inner);
+        let mac: [u8; 32] = self.outer.clone().chain_update(inner).finalize().into();
         mac.ct_eq(expected).into()
     }
 }
