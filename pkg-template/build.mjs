@@ -19,12 +19,20 @@ fs.copyFileSync(path.join(glueDir, "atlasbrokers_webhooks_bg.wasm"), path.join(s
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
 const common = { bundle: true, platform: "neutral", target: "es2022", legalComments: "none", logLevel: "warning" };
-const inline = { ...common, entryPoints: [path.join(stage, "entry-inline.js")], loader: { ".wasm": "binary" } };
-await build({ ...inline, format: "esm", outfile: path.join(outDir, "index.mjs") });
-await build({ ...inline, format: "cjs", outfile: path.join(outDir, "index.cjs") });
-const node = { ...inline, entryPoints: [path.join(stage, "entry-node.js")], external: ["node:crypto"] };
-await build({ ...node, format: "esm", outfile: path.join(outDir, "node.mjs") });
-await build({ ...node, format: "cjs", outfile: path.join(outDir, "node.cjs") });
+// The inlined bytes live in wasm.mjs / wasm.cjs, shared by the portable and Node entries.
+const sharedBytes = (format) => ({
+  name: "shared-wasm-bytes",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/wasm-inline\.js$/ }, () => ({ path: `./wasm.${format === "cjs" ? "cjs" : "mjs"}`, external: true }));
+  },
+});
+for (const format of ["esm", "cjs"]) {
+  const ext = format === "cjs" ? "cjs" : "mjs";
+  await build({ ...common, format, entryPoints: [path.join(stage, "wasm-inline.js")], loader: { ".wasm": "binary" }, outfile: path.join(outDir, `wasm.${ext}`) });
+  const entry = { ...common, format, plugins: [sharedBytes(format)], external: ["node:crypto"] };
+  await build({ ...entry, entryPoints: [path.join(stage, "entry-inline.js")], outfile: path.join(outDir, `index.${ext}`) });
+  await build({ ...entry, entryPoints: [path.join(stage, "entry-node.js")], outfile: path.join(outDir, `node.${ext}`) });
+}
 await build({
   ...common,
   format: "esm",

@@ -2,8 +2,8 @@
 // loader) and compiled synchronously, so importing the package is all the set-up there is.
 // The module is small enough for synchronous compilation on a browser's main thread.
 import { init } from "./core.js";
-import wasm from "./atlasbrokers_webhooks_bg.wasm";
+import { wasmBytes } from "./wasm-inline.js";
 
-init(new WebAssembly.Module(wasm));
+init(new WebAssembly.Module(wasmBytes));
 
 export * from "./index.js";

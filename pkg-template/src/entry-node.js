@@ -4,13 +4,13 @@
 // checks the envelope. crypto.hash (Node >= 20.12) is one call without an object.
 import * as crypto from "node:crypto";
 import { init } from "./core.js";
-import wasm from "./atlasbrokers_webhooks_bg.wasm";
+import { wasmBytes } from "./wasm-inline.js";
 
 const sha256 =
   typeof crypto.hash === "function"
     ? (bytes) => crypto.hash("sha256", bytes, "buffer")
     : (bytes) => crypto.createHash("sha256").update(bytes).digest();
 
-init(new WebAssembly.Module(wasm), sha256);
+init(new WebAssembly.Module(wasmBytes), sha256);
 
 export * from "./index.js";

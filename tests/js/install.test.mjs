@@ -44,13 +44,15 @@ test("the tarball holds exactly the published files", () => {
     "node.cjs",
     "node.mjs",
     "package.json",
+    "wasm.cjs",
+    "wasm.mjs",
     "workerd.mjs",
   ]);
 });
 
 test("no entry uses Node globals (Buffer, process); only the Node entries import node:crypto", () => {
   const dir = path.join(project, "node_modules", "atlasbrokers-webhooks");
-  for (const entry of ["index.mjs", "index.cjs", "node.mjs", "node.cjs", "workerd.mjs"]) {
+  for (const entry of ["index.mjs", "index.cjs", "node.mjs", "node.cjs", "wasm.mjs", "wasm.cjs", "workerd.mjs"]) {
     const source = fs.readFileSync(path.join(dir, entry), "utf8");
     assert.doesNotMatch(source, /(?<![A-Za-z_$.])(Buffer|process)\s*[.([]/, entry);
     assert.equal(/["']node:/.test(source), entry.startsWith("node."), entry);
