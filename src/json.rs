@@ -19,13 +19,40 @@ const MAX_NESTING: u32 = 128;
 #[derive(Debug)]
 pub(crate) enum Value<'a> {
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
-    Str(Cow<'a, str>),
+    Str(Text<'a>),
     /// An integer within u64/i64, as written (never `-0`, which JSON readers take for a float).
     Int(&'a str),
     Float,
     Null,
     /// An array, a boolean, or an object below the kept levels.
     Other,
+}
+
+/// A string value, checked (syntax and UTF-8) but decoded only when read: most are never read
+/// (a catalog field's type is all the rules need), and a long ASCII one is then never copied
+/// or validated twice.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Text<'a> {
+    /// Between the quotes, escapes undecoded; valid UTF-8.
+    raw: &'a [u8],
+    escaped: bool,
+}
+
+impl<'a> Text<'a> {
+    /// The decoded text.
+    pub(crate) fn get(&self) -> Cow<'a, str> {
+        // Checked by the scanner, so this never falls back.
+        let text = std::str::from_utf8(self.raw).unwrap_or_default();
+        if self.escaped {
+            Cow::Owned(unescape(text))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
 }
 
 /// Parses `body`, keeping the top-level object and, inside it, the object under `data`.
@@ -90,8 +117,8 @@ impl<'a> Scanner<'a> {
         match self.peek() {
             Some(b'{') => self.object(object, nesting + 1),
             Some(b'[') => self.array(nesting + 1).map(|()| Value::Other),
-            Some(b'"') if !scalars => self.skip_string().map(|()| Value::Other),
-            Some(b'"') => self.string().map(Value::Str),
+            Some(b'"') if !scalars => self.text().map(|_| Value::Other),
+            Some(b'"') => self.text().map(Value::Str),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't') => self.literal(b"true", Value::Other),
             Some(b'f') => self.literal(b"false", Value::Other),
@@ -178,33 +205,30 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A string's contents, borrowed when it has no escapes.
+    /// An object key's contents, borrowed when it has no escapes.
     fn string(&mut self) -> Scan<Cow<'a, str>> {
-        let start = self.pos + 1;
-        let (end, escaped) = self.scan_string()?;
-        let raw = self.bytes.get(start..end).unwrap_or_default();
-        let text = std::str::from_utf8(raw).map_err(|e| start + e.valid_up_to())?;
-        Ok(if escaped {
-            Cow::Owned(unescape(text))
-        } else {
-            Cow::Borrowed(text)
-        })
+        self.text().map(|text| text.get())
     }
 
-    fn skip_string(&mut self) -> Scan<()> {
+    /// A string value, checked, decoded later if at all.
+    fn text(&mut self) -> Scan<Text<'a>> {
         let start = self.pos + 1;
-        let (end, _) = self.scan_string()?;
+        let (end, escaped, ascii) = self.scan_string()?;
         let raw = self.bytes.get(start..end).unwrap_or_default();
-        std::str::from_utf8(raw).map_err(|e| start + e.valid_up_to())?;
-        Ok(())
+        if !ascii {
+            std::str::from_utf8(raw).map_err(|e| start + e.valid_up_to())?;
+        }
+        Ok(Text { raw, escaped })
     }
 
     /// Moves past the string at `pos` (on its opening quote), checking escapes and control
-    /// characters; returns the index of its closing quote and whether it has escapes.
-    fn scan_string(&mut self) -> Scan<(usize, bool)> {
+    /// characters; returns the index of its closing quote, whether it has escapes, and whether
+    /// it is all ASCII (then it needs no UTF-8 check).
+    fn scan_string(&mut self) -> Scan<(usize, bool, bool)> {
         let bytes = self.bytes;
         let mut i = self.pos + 1;
         let mut escaped = false;
+        let mut high = 0u64;
         loop {
             // Eight bytes at a time while none is a quote, a backslash or a control character.
             while let Some(chunk) = bytes.get(i..i + 8) {
@@ -212,13 +236,14 @@ impl<'a> Scanner<'a> {
                 if needs_attention(word) {
                     break;
                 }
+                high |= word;
                 i += 8;
             }
             match bytes.get(i) {
                 None => return Err(i),
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok((i, escaped));
+                    return Ok((i, escaped, high & 0x8080_8080_8080_8080 == 0));
                 }
                 Some(b'\\') => {
                     escaped = true;
@@ -236,7 +261,10 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 Some(0x00..=0x1f) => return Err(i),
-                Some(_) => i += 1,
+                Some(&b) => {
+                    high |= u64::from(b);
+                    i += 1;
+                }
             }
         }
     }
@@ -452,7 +480,7 @@ mod tests {
         let Ok(Value::Object(top)) = parse(body) else {
             panic!("not an object")
         };
-        assert!(matches!(&top[0], (k, Value::Str(v)) if k == "event" && v == "e!"));
+        assert!(matches!(&top[0], (k, Value::Str(v)) if k == "event" && v.get() == "e!"));
         let Value::Object(data) = &top[1].1 else {
             panic!("data not kept")
         };
@@ -460,7 +488,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                "id=Str(\"d1\")",
+                "id=Str(Text { raw: [100, 49], escaped: false })",
                 "n=Int(\"-42\")",
                 "f=Float",
                 "z=Float",

@@ -43,7 +43,7 @@ impl<'a> Summary<'a> {
             "a non-empty string such as \"deal.won\"",
         )?;
         let timestamp = match last(&envelope, "timestamp") {
-            Some(Value::Str(t)) => Timestamp::parse(t),
+            Some(Value::Str(t)) => Timestamp::parse(&t.get()),
             _ => None,
         }
         .ok_or(Error::envelope("timestamp", TIMESTAMP_EXPECTED))?;
@@ -63,11 +63,11 @@ impl<'a> Summary<'a> {
         }
         let id = last(data, "id");
         let data_id = match id {
-            Some(Value::Str(id)) => Some(id.clone()),
+            Some(Value::Str(id)) => Some(id.get()),
             _ => None,
         };
         let key_id = match id {
-            Some(Value::Str(id)) if !id.is_empty() => id.clone(),
+            Some(Value::Str(id)) if !id.is_empty() => id.get(),
             Some(Value::Int(id)) => Cow::Borrowed(*id),
             _ => Cow::Owned(sha256_hex(body)),
         };
@@ -152,7 +152,7 @@ fn non_empty<'a>(
     expected: &'static str,
 ) -> Result<Cow<'a, str>, Error> {
     match value {
-        Some(Value::Str(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::Str(s)) if !s.is_empty() => Ok(s.get()),
         _ => Err(Error::envelope(field, expected)),
     }
 }
