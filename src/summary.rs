@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::error::Error;
-use crate::events::{EventType, JsonKind};
+use crate::events::{self, EventType, JsonKind};
 use crate::json::{self, Value};
 use crate::signature::sha256_hex;
 use crate::timestamp::Timestamp;
@@ -56,9 +56,9 @@ impl<'a> Summary<'a> {
             return Err(Error::envelope("data", "a JSON object"));
         };
 
-        if let Some(event_type) = EventType::find(&event) {
-            event_type.check_fields(|i| {
-                last(data, event_type.fields[i].json).map_or(JsonKind::Absent, kind)
+        if let Some(rules) = events::rules_for(&event) {
+            events::check_fields(rules, |json| {
+                last(data, json).map_or(JsonKind::Absent, kind)
             })?;
         }
         let id = last(data, "id");
