@@ -29,7 +29,7 @@ export function sign(secret, body) {
  * Writes body and header straight into the verifier's reserved wasm memory (one copy, no
  * allocation) and verifies them there; returns the idempotency key or throws the core's error.
  */
-function verifyInWasm(verifier, raw, header, receivedAt, maxBodyBytes) {
+function verifyInWasm(verifier, scratch, raw, header, receivedAt, maxBodyBytes) {
   const text = typeof raw === "string";
   // A string has at least as many UTF-8 bytes as UTF-16 units: refuse an oversize one unencoded.
   const size = text ? raw.length : raw.byteLength;
@@ -37,7 +37,12 @@ function verifyInWasm(verifier, raw, header, receivedAt, maxBodyBytes) {
   // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit.
   const bodyRoom = text ? size * 3 : size;
   const room = bodyRoom + (header === undefined ? 0 : header.length * 3);
-  const memory = wasmBytes(verifier.reserve(room), room);
+  // The reserved room only grows and moves only when it grows: ask wasm only then.
+  if (room > scratch.room) {
+    scratch.ptr = verifier.reserve(room);
+    scratch.room = room;
+  }
+  const memory = wasmBytes(scratch.ptr, room);
   let bodyLen = size;
   if (text) bodyLen = encoder.encodeInto(raw, memory).written;
   else memory.set(raw);
@@ -62,6 +67,7 @@ function utf8Length(text) {
 
 export class Webhook {
   #verifier;
+  #scratch = { ptr: 0, room: 0 };
   #hasTolerance;
   #maxBodyBytes;
   #handlers = [];
@@ -99,7 +105,7 @@ export class Webhook {
     // Several values (duplicated headers): the first that verifies wins.
     for (const value of headerValues(header)) {
       try {
-        key = verifyInWasm(verifier, raw, value, receivedAt, this.#maxBodyBytes);
+        key = verifyInWasm(verifier, this.#scratch, raw, value, receivedAt, this.#maxBodyBytes);
         break;
       } catch (e) {
         failure ??= fromCore(e);

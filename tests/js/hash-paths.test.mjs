@@ -80,3 +80,18 @@ test("the Node entry calls node:crypto once per key, only for bodies from 384 by
   // Below 384 bytes: wasm only. From 384: the inner hash of the one key.
   assert.deepEqual(counts, [0, 0, 1]);
 });
+
+test("one Webhook verifies bodies that grow and shrink, text and bytes, in any order", () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (const pkg of [node, portable]) {
+    const webhook = new pkg.Webhook("whsec_grow");
+    for (const size of [230, 70000, 300, 5000, 230, 140000, 1000]) {
+      const body = bodyOfSize(size, rand);
+      const header = hmac("whsec_grow", body);
+      assert.match(outcome(webhook, body, header), /^lead\.created:/, `text ${size}`);
+      assert.match(outcome(webhook, Buffer.from(body), header), /^lead\.created:/, `bytes ${size}`);
+      assert.equal(outcome(webhook, body + " ", header), "signature_mismatch", `tampered ${size}`);
+    }
+  }
+});
