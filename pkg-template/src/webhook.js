@@ -33,7 +33,7 @@ function verifyInWasm(verifier, scratch, raw, header, receivedAt, maxBodyBytes) 
   const text = typeof raw === "string";
   // A string has at least as many UTF-8 bytes as UTF-16 units: refuse an oversize one unencoded.
   const size = text ? raw.length : raw.byteLength;
-  if (size > maxBodyBytes) throw bodyTooLargeError(text ? utf8Length(raw) : size, maxBodyBytes);
+  if (size > maxBodyBytes) throw bodyTooLargeError(text ? encoder.encode(raw).byteLength : size, maxBodyBytes);
   // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit.
   const bodyRoom = text ? size * 3 : size;
   const room = bodyRoom + (header === undefined ? 0 : header.length * 3);
@@ -48,21 +48,6 @@ function verifyInWasm(verifier, scratch, raw, header, receivedAt, maxBodyBytes) 
   else memory.set(raw);
   const headerLen = header === undefined ? undefined : encoder.encodeInto(header, memory.subarray(bodyLen)).written;
   return verifier.verifyReserved(bodyLen, headerLen, receivedAt);
-}
-
-/** UTF-8 length of a string, as encodeInto would write it (lone surrogates become 3 bytes). */
-function utf8Length(text) {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 export class Webhook {
