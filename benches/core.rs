@@ -53,7 +53,8 @@ fn core(c: &mut Criterion) {
                     webhook
                         .verify_summary(black_box(body), Some(&header))
                         .unwrap()
-                        .idempotency_key()
+                        .event()
+                        .len()
                 })
             },
         );

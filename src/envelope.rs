@@ -27,9 +27,9 @@ pub struct Envelope<D = Map<String, Value>> {
     /// Top-level fields beyond the four documented ones, kept so nothing is lost.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-    /// `data.id` as text, or the body's SHA-256 when there is none.
+    /// The delivery id: the SHA-256 of the body it was parsed from.
     #[serde(skip)]
-    key_id: String,
+    delivery_id: String,
 }
 
 impl Envelope {
@@ -62,7 +62,7 @@ impl Envelope {
             workspace_id: summary.workspace_id().to_owned(),
             data,
             extra: fields,
-            key_id: summary.key_id().to_owned(),
+            delivery_id: crate::delivery_id(body),
         })
     }
 
@@ -75,7 +75,7 @@ impl Envelope {
             workspace_id: self.workspace_id,
             data,
             extra: self.extra,
-            key_id: self.key_id,
+            delivery_id: self.delivery_id,
         })
     }
 }
@@ -90,17 +90,11 @@ impl Envelope<Event> {
 }
 
 impl<D> Envelope<D> {
-    /// `"{event}:{workspaceId}:{data.id}:{timestamp}"`: the same for every delivery of one
-    /// event, including manual Replays and deliveries signed with a rotated secret, and stable
-    /// across re-serialization. Dedupe on it. When `data.id` is absent (an unknown event), the
-    /// SHA-256 hex of the body stands in for it.
-    pub fn idempotency_key(&self) -> String {
-        crate::summary::idempotency_key(
-            &self.event,
-            &self.workspace_id,
-            &self.key_id,
-            &self.timestamp,
-        )
+    /// The delivery id, lowercase hex SHA-256 of the exact body (see
+    /// [`crate::delivery_id`]): the same for a delivery and its manual Replays, different for
+    /// any two deliveries that differ in a byte. Dedupe on it.
+    pub fn idempotency_key(&self) -> &str {
+        &self.delivery_id
     }
 }
 
@@ -148,21 +142,11 @@ mod tests {
     }
 
     #[test]
-    fn idempotency_key_uses_data_id_or_the_body_digest() {
+    fn idempotency_key_is_the_body_digest() {
         let body = r#"{"event":"x.y","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{"n":1}}"#;
         let env = Envelope::parse(body.as_bytes()).unwrap();
-        assert_eq!(
-            env.idempotency_key(),
-            format!(
-                "x.y:ws_1:{}:2026-03-02T14:23:11.000Z",
-                sha256_hex(body.as_bytes())
-            )
-        );
-        let numeric = body.replace(r#"{"n":1}"#, r#"{"id":42}"#);
-        let env = Envelope::parse(numeric.as_bytes()).unwrap();
-        assert_eq!(
-            env.idempotency_key(),
-            "x.y:ws_1:42:2026-03-02T14:23:11.000Z"
-        );
+        assert_eq!(env.idempotency_key(), sha256_hex(body.as_bytes()));
+        let typed = env.clone().into_event().unwrap();
+        assert_eq!(typed.idempotency_key(), env.idempotency_key());
     }
 }

@@ -54,6 +54,14 @@ pub enum Error {
     BodyAlreadyParsed,
     /// The request used another HTTP method than `POST`. Raised by the HTTP shells.
     MethodNotAllowed,
+    /// A verifier option has a value it cannot mean (a negative or NaN tolerance, a body
+    /// limit below one byte). Raised by the shells that take options as plain numbers.
+    InvalidOption {
+        /// The option's name as the caller spelled it, e.g. `toleranceSeconds`.
+        name: &'static str,
+        /// What it must be.
+        expected: &'static str,
+    },
 }
 
 /// How a signature header is malformed.
@@ -83,7 +91,20 @@ impl Error {
             Error::ClockUnavailable => "clock_unavailable",
             Error::BodyAlreadyParsed => "body_already_parsed",
             Error::MethodNotAllowed => "method_not_allowed",
+            Error::InvalidOption { .. } => "invalid_option",
         }
+    }
+
+    /// Whether the body was authentic: the error was found after its signature verified
+    /// (`invalid_json`, `invalid_envelope`). Such a delivery came from AtlasBrokers and will
+    /// not be sent again: store the body you verified before answering, rather than lose it.
+    /// (When raised by [`Envelope::parse`](crate::Envelope::parse), which checks no
+    /// signature, it only says the body was read.)
+    pub fn is_authentic(&self) -> bool {
+        matches!(
+            self,
+            Error::InvalidJson { .. } | Error::InvalidEnvelope { .. }
+        )
     }
 
     /// The HTTP status a receiver should answer with.
@@ -99,12 +120,15 @@ impl Error {
             Error::BodyTooLarge { .. } => 413,
             Error::InvalidJson { .. } | Error::InvalidEnvelope { .. } => 400,
             Error::MethodNotAllowed => 405,
-            Error::InvalidSecret | Error::ClockUnavailable | Error::BodyAlreadyParsed => 500,
+            Error::InvalidSecret
+            | Error::ClockUnavailable
+            | Error::BodyAlreadyParsed
+            | Error::InvalidOption { .. } => 500,
         }
     }
 
     /// Every code this crate can produce, for documentation and exhaustive tests.
-    pub const CODES: [&'static str; 11] = [
+    pub const CODES: [&'static str; 12] = [
         "missing_signature",
         "malformed_signature",
         "signature_mismatch",
@@ -116,6 +140,7 @@ impl Error {
         "clock_unavailable",
         "body_already_parsed",
         "method_not_allowed",
+        "invalid_option",
     ];
 
     pub(crate) fn envelope(field: &'static str, expected: &'static str) -> Self {
@@ -193,6 +218,11 @@ impl fmt::Display for Error {
             ),
             Error::MethodNotAllowed => f.write_str(
                 "method not allowed: AtlasBrokers delivers webhooks with POST; send a POST",
+            ),
+            Error::InvalidOption { name, expected } => write!(
+                f,
+                "invalid option `{name}`: it must be {expected}; fix the value passed to the \
+                 verifier, or leave it out for the default"
             ),
         }
     }

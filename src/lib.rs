@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 mod catalog;
+mod delivery;
 mod envelope;
 mod error;
 pub mod events;
@@ -41,10 +42,11 @@ pub mod wasm;
 mod webhook;
 
 pub use catalog::*;
+pub use delivery::delivery_id;
 pub use envelope::Envelope;
 pub use error::{Error, Malformed};
 pub use events::{Amount, Category, EventType, FieldKind, FieldSpec};
 pub use signature::sign;
 pub use summary::Summary;
 pub use timestamp::Timestamp;
-pub use webhook::{Webhook, DEFAULT_MAX_BODY_BYTES};
+pub use webhook::{Authentic, Webhook, DEFAULT_MAX_BODY_BYTES};

@@ -23,7 +23,7 @@ pub fn sign(secret: impl AsRef<[u8]>, body: impl AsRef<[u8]>) -> String {
 }
 
 /// SHA-256 of a 64-byte `prefix` followed by the body, supplied by the caller (see
-/// [`Key::matches_with`]).
+/// [`Key::mac_with`]).
 pub(crate) type Sha256Fn<'f> = &'f mut dyn FnMut(&[u8; 64], &[u8]) -> [u8; 32];
 
 /// One secret with its HMAC state keyed once, so each verification skips the key setup.
@@ -62,41 +62,95 @@ impl Key {
         to_hex(&mac.finalize().into_bytes())
     }
 
-    /// Constant-time comparison of the MAC of `body` with `expected`.
-    pub(crate) fn matches(&self, body: &[u8], expected: &[u8; 32]) -> bool {
+    /// The MAC of `body`.
+    pub(crate) fn mac(&self, body: &[u8]) -> [u8; 32] {
         let mut mac = self.mac.clone();
         mac.update(body);
-        mac.verify_slice(expected).is_ok()
+        mac.finalize().into_bytes().into()
     }
 
-    /// [`Key::matches`] with the inner hash, the one over the body, from a SHA-256 elsewhere:
+    /// [`Key::mac`] with the inner hash, the one over the body, from a SHA-256 elsewhere:
     /// the npm package's Node entry passes node:crypto's, which uses the CPU's SHA
     /// instructions that wasm lacks. The outer hash is one block from the keyed state, here.
-    pub(crate) fn matches_with(&self, body: &[u8], expected: &[u8; 32], sha256: Sha256Fn) -> bool {
+    pub(crate) fn mac_with(&self, body: &[u8], sha256: Sha256Fn) -> [u8; 32] {
         let inner = sha256(&self.inner_pad, body);
-        let mac: [u8; 32] = self.outer.clone().chain_update(inner).finalize().into();
-        mac.ct_eq(expected).into()
+        self.outer.clone().chain_update(inner).finalize().into()
     }
 }
 
-/// Parses the header: trims surrounding whitespace, accepts either hex case, and rejects
-/// missing, wrong-length and non-hex values before any MAC work is done.
-pub(crate) fn parse_header(header: Option<&str>) -> Result<[u8; 32], Error> {
-    let value = header.map(str::trim).unwrap_or("");
-    if value.is_empty() {
-        return Err(Error::MissingSignature);
+/// At most this many values are read from one header: AtlasBrokers sends one, a proxy that
+/// duplicates the line makes two; more is hostile and only costs comparisons.
+const MAX_CANDIDATES: usize = 8;
+
+/// The signatures a header offers: one value, or several joined by `,` (how a Fetch `Headers`
+/// object and most proxies join duplicated header lines). Each is trimmed; either hex case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidates {
+    values: [[u8; 32]; MAX_CANDIDATES],
+    len: usize,
+}
+
+impl Candidates {
+    /// The decoded signatures, in header order.
+    pub fn as_slice(&self) -> &[[u8; 32]] {
+        &self.values[..self.len]
     }
+
+    /// The first candidate equal to `mac`, compared in constant time against every one (so
+    /// the time taken does not tell which, if any, matched).
+    pub(crate) fn find(&self, mac: &[u8; 32]) -> Option<usize> {
+        self.as_slice()
+            .iter()
+            .enumerate()
+            .fold(None, |found, (i, candidate)| {
+                let equal: bool = candidate.ct_eq(mac).into();
+                found.or(equal.then_some(i))
+            })
+    }
+}
+
+/// Parses the `X-Webhook-Secret` header into the signatures it offers, rejecting a missing
+/// header (or one of blanks only) and one where no value is 64 hex characters, before any
+/// MAC work. Values that are not well formed are skipped when another one is.
+pub fn parse_header(header: Option<&str>) -> Result<Candidates, Error> {
+    let mut out = Candidates {
+        values: [[0; 32]; MAX_CANDIDATES],
+        len: 0,
+    };
+    let mut first_problem = None;
+    for value in header.unwrap_or("").split(',').map(str::trim) {
+        if value.is_empty() {
+            continue;
+        }
+        match decode(value) {
+            Ok(signature) if out.len < MAX_CANDIDATES => {
+                out.values[out.len] = signature;
+                out.len += 1;
+            }
+            Ok(_) => break,
+            Err(problem) => {
+                first_problem.get_or_insert(problem);
+            }
+        }
+    }
+    match (out.len, first_problem) {
+        (0, None) => Err(Error::MissingSignature),
+        (0, Some(problem)) => Err(Error::MalformedSignature(problem)),
+        _ => Ok(out),
+    }
+}
+
+/// One header value: 64 hex digits, either case.
+fn decode(value: &str) -> Result<[u8; 32], Malformed> {
     let bytes = value.as_bytes();
     if bytes.len() != SIGNATURE_HEX_LEN {
-        return Err(Error::MalformedSignature(Malformed::Length {
-            found: bytes.len(),
-        }));
+        return Err(Malformed::Length { found: bytes.len() });
     }
     let mut out = [0u8; 32];
     for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
         match (nibble(pair[0]), nibble(pair[1])) {
             (Some(hi), Some(lo)) => *byte = hi << 4 | lo,
-            _ => return Err(Error::MalformedSignature(Malformed::NotHex)),
+            _ => return Err(Malformed::NotHex),
         }
     }
     Ok(out)
@@ -112,7 +166,7 @@ fn nibble(c: u8) -> Option<u8> {
 }
 
 /// Lowercase hex, as `digest('hex')` and `hexdigest()` produce.
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
+fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -122,20 +176,32 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// SHA-256 of `bytes` as lowercase hex: stands in for a missing `data.id` in idempotency keys,
-/// and gives the edge verifier fixed-length storage keys.
+/// SHA-256 of `bytes` as lowercase hex: the delivery id (see [`crate::delivery_id`]), and
+/// fixed-length storage keys in the edge verifier.
 pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     to_hex(&Sha256::digest(bytes.as_ref()))
+}
+
+/// A signature as AtlasBrokers writes it: lowercase hex.
+pub fn signature_hex(signature: &[u8; 32]) -> String {
+    to_hex(signature)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn one(header: &str) -> [u8; 32] {
+        let candidates = parse_header(Some(header)).unwrap();
+        assert_eq!(candidates.as_slice().len(), 1, "{header}");
+        candidates.as_slice()[0]
+    }
+
     #[test]
     fn header_parsing_distinguishes_each_failure() {
         assert_eq!(parse_header(None), Err(Error::MissingSignature));
         assert_eq!(parse_header(Some(" \t ")), Err(Error::MissingSignature));
+        assert_eq!(parse_header(Some(" , ,")), Err(Error::MissingSignature));
         assert_eq!(
             parse_header(Some("abc")),
             Err(Error::MalformedSignature(Malformed::Length { found: 3 }))
@@ -151,14 +217,38 @@ mod tests {
             parse_header(Some(&wide)),
             Err(Error::MalformedSignature(Malformed::NotHex))
         );
+        // The first problem is the one reported when no value is well formed.
+        assert_eq!(
+            parse_header(Some(&format!("abc, {not_hex}"))),
+            Err(Error::MalformedSignature(Malformed::Length { found: 3 }))
+        );
     }
 
     #[test]
     fn header_accepts_both_cases_and_surrounding_whitespace() {
         let lower = "00ff".repeat(16);
         let upper = format!("  {}\r\n", lower.to_uppercase());
-        assert_eq!(parse_header(Some(&lower)), parse_header(Some(&upper)));
-        assert_eq!(parse_header(Some(&lower)).unwrap()[1], 0xff);
+        assert_eq!(one(&lower), one(&upper));
+        assert_eq!(one(&lower)[1], 0xff);
+        assert_eq!(signature_hex(&one(&upper)), lower);
+    }
+
+    #[test]
+    fn duplicated_header_lines_joined_by_commas_are_each_a_candidate() {
+        let (a, b) = ("0a".repeat(32), "B0".repeat(32));
+        let both = parse_header(Some(&format!("{a}, {b}"))).unwrap();
+        assert_eq!(both.as_slice(), [one(&a), one(&b)]);
+        // Malformed and blank values beside a good one are skipped.
+        let mixed = parse_header(Some(&format!(" ,nope, {b},,"))).unwrap();
+        assert_eq!(mixed.as_slice(), [one(&b)]);
+        assert_eq!(both.find(&one(&b)), Some(1));
+        assert_eq!(both.find(&[7; 32]), None);
+        // A hostile header of thousands of values costs at most MAX_CANDIDATES comparisons.
+        let many = vec![a.as_str(); 10_000].join(",");
+        assert_eq!(
+            parse_header(Some(&many)).unwrap().as_slice().len(),
+            MAX_CANDIDATES
+        );
     }
 
     #[test]
@@ -180,13 +270,8 @@ mod tests {
                 .finalize()
                 .into_bytes()
                 .into();
-            assert!(
-                key.matches_with(body, &mac, &mut sha256),
-                "key length {len}"
-            );
-            let mut wrong = mac;
-            wrong[31] ^= 1;
-            assert!(!key.matches_with(body, &wrong, &mut sha256));
+            assert_eq!(key.mac_with(body, &mut sha256), mac, "key length {len}");
+            assert_eq!(key.mac(body), mac, "key length {len}");
         }
     }
 

@@ -1,6 +1,6 @@
 //! The fast path: everything verification decides about a body, read in one pass without
 //! building its `data` tree. The envelope's rules (the four fields, the catalog's field
-//! types, the idempotency key) live here once; [`Envelope::parse`](crate::Envelope::parse)
+//! types) live here once; [`Envelope::parse`](crate::Envelope::parse)
 //! builds on it.
 //!
 //! The body is read by [`crate::json`], a scanner that keeps only what these rules look at.
@@ -10,7 +10,6 @@ use std::borrow::Cow;
 use crate::error::Error;
 use crate::events::{self, EventType, JsonKind};
 use crate::json::{self, Value};
-use crate::signature::sha256_hex;
 use crate::timestamp::Timestamp;
 
 const TIMESTAMP_EXPECTED: &str = "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"";
@@ -24,7 +23,6 @@ pub struct Summary<'a> {
     timestamp: Timestamp,
     workspace_id: Cow<'a, str>,
     data_id: Option<Cow<'a, str>>,
-    key_id: Cow<'a, str>,
 }
 
 impl<'a> Summary<'a> {
@@ -61,22 +59,15 @@ impl<'a> Summary<'a> {
                 last(data, json).map_or(JsonKind::Absent, kind)
             })?;
         }
-        let id = last(data, "id");
-        let data_id = match id {
+        let data_id = match last(data, "id") {
             Some(Value::Str(id)) => Some(id.get()),
             _ => None,
-        };
-        let key_id = match (&data_id, id) {
-            (Some(text), _) if !text.is_empty() => text.clone(),
-            (_, Some(Value::Int(number))) => Cow::Borrowed(*number),
-            _ => Cow::Owned(sha256_hex(body)),
         };
         Ok(Summary {
             event,
             timestamp,
             workspace_id,
             data_id,
-            key_id,
         })
     }
 
@@ -104,32 +95,18 @@ impl<'a> Summary<'a> {
     pub fn data_id(&self) -> Option<&str> {
         self.data_id.as_deref()
     }
-
-    /// `"{event}:{workspaceId}:{data.id}:{timestamp}"`, see
-    /// [`Envelope::idempotency_key`](crate::Envelope::idempotency_key).
-    pub fn idempotency_key(&self) -> String {
-        idempotency_key(
-            &self.event,
-            &self.workspace_id,
-            &self.key_id,
-            &self.timestamp,
-        )
-    }
-
-    pub(crate) fn key_id(&self) -> &str {
-        &self.key_id
-    }
 }
 
-/// The one definition of the idempotency key's format.
-pub(crate) fn idempotency_key(
-    event: &str,
-    workspace_id: &str,
-    key_id: &str,
-    timestamp: &Timestamp,
-) -> String {
-    // join, not format!: this runs on every delivery, and fmt is slow in wasm.
-    [event, workspace_id, key_id, timestamp.as_str()].join(":")
+/// The top-level `event` of a body when it is a JSON object whose `event` is a non-empty
+/// string, whatever else is wrong with it.
+pub(crate) fn event_of(body: &[u8]) -> Option<Cow<'_, str>> {
+    let Ok(Value::Object(envelope)) = json::parse(body) else {
+        return None;
+    };
+    match last(&envelope, "event") {
+        Some(Value::Str(s)) if !s.is_empty() => Some(s.get()),
+        _ => None,
+    }
 }
 
 /// The value of `key` in an object's entries; with duplicate keys the last one wins, as in
@@ -141,7 +118,7 @@ fn last<'v, 'a>(entries: &'v [(Cow<'a, str>, Value<'a>)], key: &str) -> Option<&
 fn kind(value: &Value<'_>) -> JsonKind {
     match value {
         Value::Str(_) => JsonKind::String,
-        Value::Int(_) | Value::Float => JsonKind::Number,
+        Value::Int | Value::Float => JsonKind::Number,
         Value::Null => JsonKind::Null,
         Value::Object(_) | Value::Other => JsonKind::Other,
     }
@@ -170,10 +147,6 @@ mod tests {
         assert_eq!(s.event(), "deal.won");
         assert_eq!(s.workspace_id(), "ws_é");
         assert_eq!(s.data_id(), Some("d\"1"));
-        assert_eq!(
-            s.idempotency_key(),
-            "deal.won:ws_é:d\"1:2026-03-02T14:23:11.000Z"
-        );
     }
 
     #[test]
@@ -185,10 +158,21 @@ mod tests {
     }
 
     #[test]
-    fn integer_ids_are_kept_as_written() {
-        let body = br#"{"event":"x.y","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"w","data":{"id":-42}}"#;
-        let s = Summary::parse(body).unwrap();
-        assert_eq!(s.idempotency_key(), "x.y:w:-42:2026-03-02T14:23:11.000Z");
+    fn the_event_of_a_body_that_is_not_the_envelope() {
+        assert_eq!(event_of(br#"{"event":"ping"}"#).as_deref(), Some("ping"));
+        assert_eq!(
+            event_of(br#"{"event":"deal.won","event":"x\u0041"}"#).as_deref(),
+            Some("xA")
+        );
+        for none in [
+            &b"{}"[..],
+            b"[]",
+            b"{\"event\":\"\"}",
+            b"{\"event\":1}",
+            b"nope",
+        ] {
+            assert_eq!(event_of(none), None);
+        }
     }
 
     #[test]

@@ -35,6 +35,12 @@ impl VerifyError {
     pub fn message(&self) -> String {
         self.0.to_string()
     }
+
+    /// Whether the signature had verified before this error (see `Error::is_authentic`).
+    #[wasm_bindgen(getter)]
+    pub fn authentic(&self) -> bool {
+        self.0.is_authentic()
+    }
 }
 
 impl From<Error> for VerifyError {
@@ -98,7 +104,8 @@ pub struct Verifier {
 #[wasm_bindgen]
 impl Verifier {
     /// `secret` as UTF-8 bytes; `tolerance_seconds` off when absent; `max_body_bytes` defaults
-    /// to 1 MiB.
+    /// to 1 MiB. A value that cannot mean what was intended (NaN, negative, a fraction of a
+    /// byte) is `invalid_option`, not silently a verifier that refuses every delivery.
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &[u8],
@@ -107,12 +114,24 @@ impl Verifier {
     ) -> Result<Verifier, VerifyError> {
         let mut webhook = Webhook::new(secret)?;
         if let Some(seconds) = tolerance_seconds {
-            // try_: NaN or negative must not panic; they read as no slack at all.
-            let tolerance = Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO);
+            let tolerance =
+                Duration::try_from_secs_f64(seconds).map_err(|_| Error::InvalidOption {
+                    name: "toleranceSeconds",
+                    expected: "a finite number of seconds, 0 or more (leave it out to turn the \
+                           window off)",
+                })?;
             webhook = webhook.with_tolerance(tolerance);
         }
         if let Some(max) = max_body_bytes {
-            webhook = webhook.with_max_body_bytes(max.max(0.0) as usize);
+            // 2^53: every integer below it is exact in a JS number.
+            if !(max >= 1.0 && max.fract() == 0.0 && max <= 9_007_199_254_740_992.0) {
+                return Err(Error::InvalidOption {
+                    name: "maxBodyBytes",
+                    expected: "a whole number of bytes, 1 or more (default 1048576)",
+                }
+                .into());
+            }
+            webhook = webhook.with_max_body_bytes(max as usize);
         }
         Ok(Verifier {
             webhook,
@@ -147,15 +166,15 @@ impl Verifier {
     }
 
     /// Verifies the body in the first `body_len` reserved bytes against the header in the
-    /// `header_len` bytes after it (absent: missing header); types its data and returns the
-    /// idempotency key.
+    /// `header_len` bytes after it (absent: missing header) and types its data. The delivery
+    /// id is asked for separately (`deliveryIdText`), only when JS reads it.
     #[wasm_bindgen(js_name = verifyReserved)]
     pub fn verify_reserved(
         &mut self,
         body_len: usize,
         header_len: Option<usize>,
         received_at_ms: Option<f64>,
-    ) -> Result<String, VerifyError> {
+    ) -> Result<(), VerifyError> {
         let pad_len = PAD.min(self.scratch.len());
         let (pad, reserved) = self.scratch.split_at_mut(pad_len);
         let (body, rest) = reserved.split_at(body_len.min(reserved.len()));
@@ -172,17 +191,19 @@ impl Verifier {
                 .with_received_at(UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64)),
             None => &self.webhook,
         };
-        let delivery = match &self.platform {
+        match &self.platform {
             Some(platform) if body.len() >= PLATFORM_MIN_BODY => {
                 let mut sha256 = |prefix: &[u8; 64], message: &[u8]| {
                     platform_digest(platform, pad, body, prefix, message)
                 };
-                webhook.verify_summary_with(body, header, Some(&mut sha256))?
+                webhook.verify_summary_with(body, header, Some(&mut sha256))?;
             }
             // The summary has checked every catalog field's type: JS can trust JSON.parse.
-            _ => webhook.verify_summary(body, header)?,
-        };
-        Ok(delivery.idempotency_key())
+            _ => {
+                webhook.verify_summary(body, header)?;
+            }
+        }
+        Ok(())
     }
 
     /// Signs a text body with the current secret.
@@ -225,6 +246,18 @@ fn platform_digest(
         );
     }
     out
+}
+
+/// The delivery id (lowercase hex SHA-256) of a text body (UTF-8).
+#[wasm_bindgen(js_name = deliveryIdText)]
+pub fn delivery_id_text(body: &str) -> String {
+    crate::delivery_id(body)
+}
+
+/// The delivery id of a byte body.
+#[wasm_bindgen(js_name = deliveryIdBytes)]
+pub fn delivery_id_bytes(body: &[u8]) -> String {
+    crate::delivery_id(body)
 }
 
 /// Lowercase hex HMAC-SHA256 of a text body (UTF-8).

@@ -1,12 +1,13 @@
 //! The verifier: secrets (with rotation), body limit, optional replay window.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use crate::catalog::Event;
 use crate::envelope::Envelope;
 use crate::error::Error;
-use crate::signature::{parse_header, Key, Sha256Fn};
+use crate::signature::{parse_header, signature_hex, Key, Sha256Fn};
 use crate::summary::Summary;
 use crate::timestamp::{system_time_nanos, Timestamp};
 
@@ -26,10 +27,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// if let Event::DealWon(deal) = &delivery.data {
 ///     assert_eq!(deal.value.to_minor_units(), 240_000);
 /// }
-/// assert_eq!(
-///     delivery.idempotency_key(),
-///     "deal.won:ws_abc123:deal_mno321:2026-03-02T14:23:11.000Z"
-/// );
+/// // The SHA-256 of the exact body: the same for the delivery and its Replays.
+/// assert_eq!(delivery.idempotency_key().len(), 64);
 /// # Ok::<(), atlasbrokers_webhooks::Error>(())
 /// ```
 #[derive(Clone)]
@@ -88,17 +87,31 @@ impl Webhook {
 
     /// Checks only the signature of the raw `body` against the `X-Webhook-Secret` header.
     pub fn verify_signature(&self, body: &[u8], header: Option<&str>) -> Result<(), Error> {
-        self.check_signature(body, header, None)
+        self.check_signature(body, header, None).map(|_| ())
     }
 
-    /// The signature check, with HMAC over the caller's SHA-256 when one is given.
+    /// Checks the signature and the size of `body` and nothing else: the gate. What passes is
+    /// authentic, whatever its shape; [`Authentic::summary`] then reads its envelope. The
+    /// edge verifier forwards authentic bodies that are not the envelope it expects rather
+    /// than lose them.
+    pub fn authenticate<'a>(
+        &self,
+        body: &'a [u8],
+        header: Option<&str>,
+    ) -> Result<Authentic<'a>, Error> {
+        let signature = self.check_signature(body, header, None)?;
+        Ok(Authentic { body, signature })
+    }
+
+    /// The signature check, with HMAC over the caller's SHA-256 when one is given. Returns the
+    /// header value that verified.
     fn check_signature(
         &self,
         body: &[u8],
         header: Option<&str>,
         mut sha256: Option<Sha256Fn>,
-    ) -> Result<(), Error> {
-        let expected = parse_header(header)?;
+    ) -> Result<[u8; 32], Error> {
+        let candidates = parse_header(header)?;
         if body.len() > self.max_body_bytes {
             return Err(Error::BodyTooLarge {
                 size: body.len(),
@@ -106,17 +119,16 @@ impl Webhook {
             });
         }
         // Every key is tried so the time taken does not tell which one matched.
-        let matched = self.keys.iter().fold(false, |found, key| {
-            let matches = match sha256.as_deref_mut() {
-                Some(sha256) => key.matches_with(body, &expected, sha256),
-                None => key.matches(body, &expected),
+        let matched = self.keys.iter().fold(None, |found, key| {
+            let mac = match sha256.as_deref_mut() {
+                Some(sha256) => key.mac_with(body, sha256),
+                None => key.mac(body),
             };
-            matches | found
+            found.or(candidates.find(&mac))
         });
-        if matched {
-            Ok(())
-        } else {
-            Err(Error::SignatureMismatch)
+        match matched {
+            Some(i) => Ok(candidates.as_slice()[i]),
+            None => Err(Error::SignatureMismatch),
         }
     }
 
@@ -141,7 +153,7 @@ impl Webhook {
     ) -> Result<Summary<'a>, Error> {
         self.check_signature(body, header, sha256)?;
         let summary = Summary::parse(body)?;
-        self.check_tolerance(summary.timestamp())?;
+        self.check_timestamp(summary.timestamp())?;
         Ok(summary)
     }
 
@@ -152,7 +164,10 @@ impl Webhook {
         Envelope::from_summary(&summary, body)
     }
 
-    fn check_tolerance(&self, timestamp: &Timestamp) -> Result<(), Error> {
+    /// The replay window: `timestamp_out_of_tolerance` when a tolerance is set and `timestamp`
+    /// is further than it from the receive time. [`Webhook::verify_summary`] and the others
+    /// call it; callers of [`Webhook::authenticate`] call it on the summary's timestamp.
+    pub fn check_timestamp(&self, timestamp: &Timestamp) -> Result<(), Error> {
         let Some(tolerance) = self.tolerance else {
             return Ok(());
         };
@@ -177,6 +192,54 @@ impl Webhook {
         header: Option<&str>,
     ) -> Result<Envelope<Event>, Error> {
         self.verify(body, header)?.into_event()
+    }
+}
+
+/// A body whose signature verified, before anything is read from it. See
+/// [`Webhook::authenticate`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Authentic<'a> {
+    body: &'a [u8],
+    signature: [u8; 32],
+}
+
+impl<'a> Authentic<'a> {
+    /// The exact bytes that verified.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The header value that verified, as AtlasBrokers writes it (lowercase hex), whatever
+    /// case or duplicates the header arrived with: what a forwarder passes on.
+    pub fn signature(&self) -> String {
+        signature_hex(&self.signature)
+    }
+
+    /// The delivery id: see [`crate::delivery_id`].
+    pub fn delivery_id(&self) -> String {
+        crate::delivery_id(self.body)
+    }
+
+    /// The envelope rules over the body: the summary, or why it is not the envelope
+    /// (`invalid_json` or `invalid_envelope`, both [`Error::is_authentic`]). No tolerance
+    /// check: see [`Webhook::check_timestamp`].
+    pub fn summary(&self) -> Result<Summary<'a>, Error> {
+        Summary::parse(self.body)
+    }
+
+    /// The top-level `event` when it is a non-empty string, even when the rest of the
+    /// envelope is not as expected: enough to route an authentic body.
+    pub fn event(&self) -> Option<Cow<'a, str>> {
+        crate::summary::event_of(self.body)
+    }
+}
+
+impl fmt::Debug for Authentic<'_> {
+    // Never print the body (personal information) nor the signature.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authentic")
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -110,8 +110,80 @@ fn every_code_is_produced_with_its_status() {
         ("method_not_allowed", 405)
     );
     assert!(Error::BodyAlreadyParsed.to_string().contains("express.raw"));
-    seen.extend(["body_already_parsed", "method_not_allowed"]);
+    let option = Error::InvalidOption {
+        name: "toleranceSeconds",
+        expected: "a finite number",
+    };
+    assert_eq!(
+        (option.code(), option.http_status()),
+        ("invalid_option", 500)
+    );
+    assert!(option.to_string().contains("`toleranceSeconds`"));
+    seen.extend([
+        "body_already_parsed",
+        "method_not_allowed",
+        "invalid_option",
+    ]);
     assert_eq!(seen, Error::CODES.into_iter().collect());
+}
+
+#[test]
+fn only_errors_found_after_the_signature_verified_are_authentic() {
+    for (code, _, err) in failures() {
+        assert_eq!(
+            err.is_authentic(),
+            matches!(code, "invalid_json" | "invalid_envelope"),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn authenticate_is_the_gate_and_reads_nothing_more() {
+    let wh = Webhook::new(SECRET).unwrap();
+    for body in [&b"{\"event\":\"ping\"}"[..], b"not json", b""] {
+        let header = sign(SECRET, body).to_uppercase();
+        let duplicated = format!("{}, {header}", sign("other", body));
+        let authentic = wh.authenticate(body, Some(&duplicated)).unwrap();
+        assert_eq!(authentic.body(), body);
+        assert_eq!(
+            authentic.signature(),
+            sign(SECRET, body),
+            "lowercase, the one that verified"
+        );
+        assert_eq!(
+            authentic.delivery_id(),
+            atlasbrokers_webhooks::delivery_id(body)
+        );
+        assert!(authentic.summary().unwrap_err().is_authentic());
+        assert!(
+            !format!("{authentic:?}").contains("ping"),
+            "Debug shows no payload"
+        );
+    }
+    let ping = br#"{"event":"ping"}"#;
+    let authentic = wh.authenticate(ping, Some(&sign(SECRET, ping))).unwrap();
+    assert_eq!(authentic.event().as_deref(), Some("ping"));
+    assert_eq!(
+        wh.authenticate(ping, Some(&sign("other", ping)))
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
+    // Duplicated header lines: the first that verifies wins, in either order.
+    let body = lead().as_bytes();
+    let (good, bad) = (sign(SECRET, body), sign("other", body));
+    for header in [
+        format!("{good}, {bad}"),
+        format!("{bad},{good}"),
+        format!("{good},{good}"),
+    ] {
+        assert!(wh.verify_event(body, Some(&header)).is_ok(), "{header}");
+    }
+    assert_eq!(
+        wh.verify_event(body, Some(&format!("{bad}, {bad}")))
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
 }
 
 #[test]

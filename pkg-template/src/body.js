@@ -20,22 +20,23 @@ export function rawBody(body) {
 }
 
 /**
- * The header values to try: from a string, a Node `string[]` of duplicates, a Fetch `Headers`,
- * a Node headers object, or undefined (missing).
+ * The header as the core reads it: from a string, a Node `string[]` of duplicated lines (joined
+ * with "," as a Fetch `Headers` object joins them; the core tries each value and the first that
+ * verifies wins), a Fetch `Headers`, a Node headers object, or undefined (missing).
  */
-export function headerValues(header) {
-  if (header == null) return [undefined];
-  if (typeof header === "string") return [header];
+export function headerValue(header) {
+  if (header == null) return undefined;
+  if (typeof header === "string") return header;
   if (Array.isArray(header)) {
     const values = header.filter((v) => typeof v === "string");
-    return values.length ? values : [undefined];
+    return values.length ? values.join(",") : undefined;
   }
-  if (typeof header.get === "function") return headerValues(header.get(HEADER));
+  if (typeof header.get === "function") return headerValue(header.get(HEADER));
   if (typeof header === "object") {
     const key = Object.keys(header).find((k) => k.toLowerCase() === HEADER);
-    return headerValues(key === undefined ? undefined : header[key]);
+    return headerValue(key === undefined ? undefined : header[key]);
   }
-  return [undefined];
+  return undefined;
 }
 
 /**

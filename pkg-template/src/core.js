@@ -1,10 +1,11 @@
 // The instantiated WebAssembly module. Entries (entry-*.js) differ only in how they obtain the
 // compiled module and whether the platform lends a faster SHA-256; the wrapper also needs the
 // instance's memory to write bodies into it.
-import { initSync } from "./glue.js";
+import { deliveryIdBytes, deliveryIdText, initSync } from "./glue.js";
 
 let memory;
 let platformSha256;
+let rawSha256;
 
 /**
  * Instantiates the module. `sha256` (bytes -> 32-byte digest), when given and correct, computes
@@ -12,7 +13,24 @@ let platformSha256;
  */
 export function init(module, sha256) {
   memory = initSync({ module }).memory;
-  platformSha256 = sha256 && knownAnswer(sha256) ? wrap(sha256) : undefined;
+  rawSha256 = sha256 && knownAnswer(sha256) ? sha256 : undefined;
+  platformSha256 = rawSha256 && wrap(rawSha256);
+}
+
+const encoder = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/**
+ * The delivery id of a raw body (string or bytes): the core's definition, lowercase hex
+ * SHA-256 of the exact bytes, with the platform's hash where it lends one.
+ */
+export function deliveryIdOf(raw) {
+  if (rawSha256) {
+    let hex = "";
+    for (const b of rawSha256(typeof raw === "string" ? encoder.encode(raw) : raw)) hex += HEX[b];
+    return hex;
+  }
+  return typeof raw === "string" ? deliveryIdText(raw) : deliveryIdBytes(raw);
 }
 
 /** The platform's SHA-256 in the shape the core calls, or undefined. */

@@ -2,13 +2,18 @@
 // Rust core (one list for Rust, JS and the edge verifier); only handler failures are JS-only.
 import { VerifyError } from "./glue.js";
 
-/** A delivery that must not be trusted or could not be read: `.code`, `.status`, `.message`. */
+/**
+ * A delivery that must not be trusted or could not be read: `.code`, `.status`, `.message`, and
+ * `.authentic`: true when the signature verified before the problem was found (`invalid_json`,
+ * `invalid_envelope`); then `.body` holds the verified raw body and `.deliveryId` its id.
+ */
 export class WebhookVerificationError extends Error {
-  constructor(message, code, status) {
+  constructor(message, code, status, authentic = false) {
     super(message);
     this.name = "WebhookVerificationError";
     this.code = code;
     this.status = status;
+    this.authentic = authentic;
   }
 }
 
@@ -39,7 +44,7 @@ export function callCore(fn) {
 
 export function fromCore(e) {
   if (!(e instanceof VerifyError)) return e;
-  const error = new WebhookVerificationError(e.message, e.code, e.status);
+  const error = new WebhookVerificationError(e.message, e.code, e.status, e.authentic);
   e.free();
   return error;
 }

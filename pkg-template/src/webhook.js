@@ -1,8 +1,8 @@
 // The Webhook class: verify, typed events, handlers, and a Fetch-API handler.
 import { Verifier, bodyTooLargeError, methodNotAllowedError, signBytes, signText } from "./glue.js";
-import { platform, wasmBytes } from "./core.js";
+import { deliveryIdOf, platform, wasmBytes } from "./core.js";
 import { WebhookHandlerError, WebhookVerificationError, callCore, fromCore } from "./errors.js";
-import { HEADER, headerValues, rawBody, readLimited } from "./body.js";
+import { HEADER, headerValue, rawBody, readLimited } from "./body.js";
 import { checkPattern, matches } from "./patterns.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -18,6 +18,13 @@ function millis(at) {
   return at instanceof Date ? at.getTime() : Number(at);
 }
 
+// An option as the core takes it: absent, or a number (anything else is NaN, which the core
+// refuses as invalid_option rather than coercing "10" or true).
+function numberOption(value) {
+  if (value == null) return undefined;
+  return typeof value === "number" ? value : NaN;
+}
+
 /** Signs a body as AtlasBrokers does: lowercase hex HMAC-SHA256 of its exact bytes. */
 export function sign(secret, body) {
   const raw = rawBody(body);
@@ -27,7 +34,7 @@ export function sign(secret, body) {
 
 /**
  * Writes body and header straight into the verifier's reserved wasm memory (one copy, no
- * allocation) and verifies them there; returns the idempotency key or throws the core's error.
+ * allocation) and verifies them there; throws the core's error.
  */
 function verifyInWasm(verifier, scratch, raw, header, receivedAt, maxBodyBytes) {
   const text = typeof raw === "string";
@@ -61,7 +68,7 @@ export class Webhook {
   constructor(secret, options = {}) {
     const { previousSecrets = [], toleranceSeconds, maxBodyBytes } = options;
     this.#verifier = callCore(
-      () => new Verifier(secretBytes(secret), toleranceSeconds ?? undefined, maxBodyBytes ?? undefined),
+      () => new Verifier(secretBytes(secret), numberOption(toleranceSeconds), numberOption(maxBodyBytes)),
     );
     for (const previous of [previousSecrets].flat()) {
       callCore(() => this.#verifier.addPreviousSecret(secretBytes(previous)));
@@ -84,23 +91,30 @@ export class Webhook {
   verify(body, header, options = {}) {
     const raw = rawBody(body);
     const receivedAt = this.#hasTolerance ? millis(options.receivedAt ?? Date.now()) : undefined;
-    const verifier = this.#verifier;
-    let key;
-    let failure;
-    // Several values (duplicated headers): the first that verifies wins.
-    for (const value of headerValues(header)) {
-      try {
-        key = verifyInWasm(verifier, this.#scratch, raw, value, receivedAt, this.#maxBodyBytes);
-        break;
-      } catch (e) {
-        failure ??= fromCore(e);
+    try {
+      verifyInWasm(this.#verifier, this.#scratch, raw, headerValue(header), receivedAt, this.#maxBodyBytes);
+    } catch (e) {
+      const error = fromCore(e);
+      // Authentic but not the envelope: AtlasBrokers will not send it again, so the receiver
+      // gets the verified bytes to keep.
+      // Not enumerable: logging the error must not print the payload (personal information).
+      if (error.authentic) {
+        Object.defineProperties(error, {
+          body: { value: raw, enumerable: false },
+          deliveryId: { value: deliveryIdOf(raw), enumerable: false },
+        });
       }
+      throw error;
     }
-    if (key === undefined) throw failure;
     // The core has checked the envelope and every typed field; JSON.parse builds the object
     // from the same verified bytes, with every field as received.
     const event = JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw));
-    Object.defineProperty(event, "idempotencyKey", { value: key, enumerable: false });
+    // The delivery id is a SHA-256 of the body: computed only if read, then kept.
+    let id;
+    Object.defineProperty(event, "idempotencyKey", {
+      get: () => (id ??= deliveryIdOf(raw)),
+      enumerable: false,
+    });
     return event;
   }
 

@@ -12,8 +12,10 @@ export interface Envelope<N extends string, D> {
   /** The event's data. */
   data: D;
   /**
-   * `"{event}:{workspaceId}:{data.id}:{timestamp}"`: the same for every delivery of one event
-   * (Replays, rotated secrets). Dedupe on it. Not enumerable: JSON.stringify leaves it out.
+   * The delivery id: lowercase hex SHA-256 of the exact body (64 characters). The same for a
+   * delivery and its Replays (AtlasBrokers re-sends the stored bytes) and for any secret;
+   * different for any two deliveries that differ at all. Dedupe on it. Computed when first
+   * read. Not enumerable: JSON.stringify leaves it out.
    */
   readonly idempotencyKey: string;
 }
@@ -97,7 +99,8 @@ export type ErrorCode =
   | "invalid_secret"
   | "clock_unavailable"
   | "body_already_parsed"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "invalid_option";
 
 /** A delivery that must not be trusted or could not be read. */
 export declare class WebhookVerificationError extends Error {
@@ -106,6 +109,15 @@ export declare class WebhookVerificationError extends Error {
   readonly code: ErrorCode;
   /** The HTTP status to answer with. */
   readonly status: number;
+  /**
+   * True when the signature verified before the problem was found (`invalid_json`,
+   * `invalid_envelope`): AtlasBrokers sent this body and will not send it again, so keep it.
+   */
+  readonly authentic: boolean;
+  /** When `authentic`: the verified raw body, as passed to verify(). Not enumerable. */
+  readonly body?: string | Uint8Array;
+  /** When `authentic`: the body's delivery id (see `idempotencyKey`). Not enumerable. */
+  readonly deliveryId?: string;
 }
 
 /** One or more handlers failed; the others' results are kept. */

@@ -50,8 +50,8 @@ fn tolerance_without_a_clock_is_an_error_not_a_panic() {
 // ---- the bindings (feature `wasm`) ----------------------------------------------------------
 
 use atlasbrokers_webhooks::wasm::{
-    body_already_parsed_error, body_too_large_error, method_not_allowed_error, sign_bytes,
-    sign_text, Verifier, VerifyError,
+    body_already_parsed_error, body_too_large_error, delivery_id_bytes, delivery_id_text,
+    method_not_allowed_error, sign_bytes, sign_text, Verifier, VerifyError,
 };
 
 /// What the JS wrapper does: body then header into the reserved bytes, then verify them there.
@@ -60,7 +60,7 @@ fn verify_text(
     body: &str,
     header: Option<String>,
     received_at_ms: Option<f64>,
-) -> Result<String, VerifyError> {
+) -> Result<(), VerifyError> {
     let header_len = header.as_ref().map(String::len);
     write(verifier, format!("{body}{}", header.unwrap_or_default()).as_bytes());
     verifier.verify_reserved(body.len(), header_len, received_at_ms)
@@ -80,20 +80,19 @@ fn code<T>(result: Result<T, VerifyError>) -> (String, u16) {
 }
 
 #[wasm_bindgen_test]
-fn bindings_verify_reserved_bytes_and_return_the_key() {
+fn bindings_verify_reserved_bytes_and_give_the_delivery_id() {
     let mut verifier = Verifier::new(b"whsec_wasm", None, None).ok().unwrap();
     for t in EVENT_TYPES {
         let header = sign("whsec_wasm", t.sample_body);
-        let key = verify_text(&mut verifier, t.sample_body, Some(header.clone()), None)
-            .ok()
-            .unwrap();
-        assert!(key.starts_with(&format!("{}:ws_abc123:", t.name)));
+        assert!(verify_text(&mut verifier, t.sample_body, Some(header.clone()), None).is_ok());
+        assert_eq!(delivery_id_text(t.sample_body), atlasbrokers_webhooks::delivery_id(t.sample_body));
+        assert_eq!(delivery_id_bytes(t.sample_body.as_bytes()), delivery_id_text(t.sample_body));
         // A header given with the body's bytes right after it is read to its end only.
         let padded = format!("{}{header}", t.sample_body);
         let body_len = t.sample_body.len();
         write(&mut verifier, padded.as_bytes());
         let again = verifier.verify_reserved(body_len, Some(header.len()), None);
-        assert_eq!(again.ok().unwrap(), key);
+        assert!(again.is_ok());
         // Lengths past the reserved bytes are clamped, not a panic.
         assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None).is_err());
     }
@@ -129,9 +128,28 @@ fn bindings_take_the_receive_time_from_js() {
     );
     // Without a receive time there is no clock: an error, not a panic.
     assert_eq!(code(verify_text(&mut windowed, body, Some(header.clone()), None)), ("clock_unavailable".into(), 500));
-    // Nonsense numbers from JS must not panic either.
-    let mut odd = Verifier::new(b"s", Some(f64::NAN), Some(-1.0)).ok().unwrap();
-    assert_eq!(code(verify_text(&mut odd, body, Some(header), Some(f64::NAN))), ("body_too_large".into(), 413));
+    // Nonsense options are refused by name, never a verifier that refuses every delivery.
+    for (tolerance, max) in [(Some(f64::NAN), None), (Some(-5.0), None), (Some(f64::INFINITY), None), (None, Some(f64::NAN)), (None, Some(-1.0)), (None, Some(0.0)), (None, Some(1.5))] {
+        let (code, status) = code(Verifier::new(b"s", tolerance, max));
+        assert_eq!((code.as_str(), status), ("invalid_option", 500), "{tolerance:?} {max:?}");
+    }
+    // A nonsense receive time must not panic.
+    let mut windowed = Verifier::new(b"s", Some(300.0), None).ok().unwrap();
+    assert_eq!(code(verify_text(&mut windowed, body, Some(header), Some(f64::NAN))), ("timestamp_out_of_tolerance".into(), 401));
+}
+
+#[wasm_bindgen_test]
+fn bindings_say_when_an_error_came_after_the_signature_verified() {
+    let mut verifier = Verifier::new(b"s", None, None).ok().unwrap();
+    let ping = r#"{"event":"ping"}"#;
+    let err = verify_text(&mut verifier, ping, Some(sign("s", ping)), None).err().unwrap();
+    assert_eq!((err.code().as_str(), err.authentic()), ("invalid_envelope", true));
+    let err = verify_text(&mut verifier, ping, Some(sign("t", ping)), None).err().unwrap();
+    assert_eq!((err.code().as_str(), err.authentic()), ("signature_mismatch", false));
+    // Two values joined as a Fetch Headers object joins duplicated lines: the good one wins.
+    let body = EVENT_TYPES[3].sample_body;
+    let joined = format!("{}, {}", sign("t", body), sign("s", body).to_uppercase());
+    assert!(verify_text(&mut verifier, body, Some(joined), None).is_ok());
 }
 
 #[wasm_bindgen_test]

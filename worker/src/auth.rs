@@ -2,12 +2,15 @@
 
 use atlasbrokers_webhooks::signature::sha256_hex;
 
-/// Whether `authorization` is `Bearer <token>`. Both sides are hashed first, so the
-/// comparison takes the same time whatever the presented value's length or content.
+/// Whether `authorization` is `Bearer <token>` (the scheme in any case, as RFC 9110 says).
+/// Both sides are hashed first, so the comparison takes the same time whatever the presented
+/// value's length or content.
 pub fn bearer_matches(authorization: Option<&str>, token: &str) -> bool {
     let presented = authorization
-        .and_then(|h| h.trim().strip_prefix("Bearer "))
-        .unwrap_or("");
+        .map(str::trim)
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, credentials)| credentials.trim_start());
     let (a, b) = (sha256_hex(presented), sha256_hex(token));
     let diff = a
         .bytes()
@@ -24,6 +27,10 @@ mod tests {
     fn only_the_exact_bearer_token_passes() {
         assert!(bearer_matches(Some("Bearer s3cret"), "s3cret"));
         assert!(bearer_matches(Some(" Bearer s3cret "), "s3cret"));
+        assert!(bearer_matches(Some("bearer s3cret"), "s3cret"));
+        assert!(bearer_matches(Some("BEARER  s3cret"), "s3cret"));
+        assert!(!bearer_matches(Some("Bearers3cret"), "s3cret"));
+        assert!(!bearer_matches(Some("Bearer s3cret x"), "s3cret"));
         assert!(!bearer_matches(Some("Bearer s3cre"), "s3cret"));
         assert!(!bearer_matches(Some("Bearer s3crett"), "s3cret"));
         assert!(!bearer_matches(Some("s3cret"), "s3cret"));

@@ -11,6 +11,11 @@ use crate::routes::{pattern_problem, Destination};
 
 pub const DEFAULT_PATH: &str = "/webhooks/atlasbrokers";
 
+/// Attempts per destination by default: with the default backoff (10 s doubling, capped at an
+/// hour, half of it jitter) the last one comes 3-6 hours after the first, long enough to ride
+/// out a Zapier incident or a full Make queue before anything becomes a dead letter.
+pub const DEFAULT_MAX_ATTEMPTS: u64 = 15;
+
 /// How deliveries reach destinations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -56,6 +61,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     pub dedup_ttl_seconds: u64,
     pub admin_token: Option<String>,
+    /// `STRICT_ENVELOPE=true`: refuse (400) authentic bodies that are not the expected
+    /// envelope, as before; by default they are forwarded, marked, and counted.
+    pub strict_envelope: bool,
     pub problems: Vec<String>,
 }
 
@@ -89,7 +97,7 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config 
     let forward_timeout_ms = number("FORWARD_TIMEOUT_MS", 10_000, 100, 60_000);
     let direct_budget_ms = number("DIRECT_BUDGET_MS", 9_000, 100, 9_500);
     let retry = RetryPolicy {
-        max_attempts: number("MAX_ATTEMPTS", 8, 1, 100) as u32,
+        max_attempts: number("MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 100) as u32,
         backoff_base_ms: number("BACKOFF_BASE_MS", 10_000, 0, 3_600_000),
         backoff_max_ms: number("BACKOFF_MAX_MS", 3_600_000, 0, 43_200_000),
         retry_after_max_ms: number("RETRY_AFTER_MAX_SECONDS", 3_600, 0, 43_200) * 1000,
@@ -121,7 +129,8 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config 
         }
     };
 
-    let allow_loopback = get("ALLOW_HTTP_LOOPBACK").as_deref() == Some("true");
+    let allow_loopback = flag(&get, "ALLOW_HTTP_LOOPBACK", &mut problems);
+    let strict_envelope = flag(&get, "STRICT_ENVELOPE", &mut problems);
     let destinations = destinations(&get, allow_loopback, &mut problems);
 
     let path = get("WEBHOOK_PATH").unwrap_or_else(|| DEFAULT_PATH.to_owned());
@@ -140,7 +149,20 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config 
         retry,
         dedup_ttl_seconds,
         admin_token: get("ADMIN_TOKEN"),
+        strict_envelope,
         problems,
+    }
+}
+
+/// A `true`/`false` var (absent: false). Anything else is a problem, not a silent false.
+fn flag(get: &impl Fn(&str) -> Option<String>, name: &str, problems: &mut Vec<String>) -> bool {
+    match get(name).as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            problems.push(format!("{name} must be \"true\" or \"false\""));
+            false
+        }
     }
 }
 
@@ -261,6 +283,7 @@ fn destinations(
         out.push(Destination {
             name,
             url,
+            secret,
             events: route.events,
         });
     }
@@ -324,7 +347,8 @@ mod tests {
         assert_eq!(names, ["zapier", "make"]);
         assert_eq!(c.destinations[0].events, ["*"]);
         assert_eq!(c.max_body_bytes, 1 << 20);
-        assert_eq!(c.retry.max_attempts, 8);
+        assert_eq!(c.retry.max_attempts, 15);
+        assert!(!c.strict_envelope);
         assert_eq!(c.forward_timeout, Duration::from_secs(10));
         assert_eq!(c.dedup_ttl_seconds, 604_800);
         assert_eq!(c.path, DEFAULT_PATH);
@@ -398,9 +422,18 @@ mod tests {
         );
         assert!(all.contains("FORWARD_TIMEOUT_MS"), "{all}");
         assert_eq!(
-            c.retry.max_attempts, 8,
+            c.retry.max_attempts, 15,
             "a bad value falls back to the default"
         );
+    }
+
+    #[test]
+    fn flags_are_true_or_false() {
+        let z = ("ZAPIER_HOOK_URL", "https://h.example/z");
+        assert!(config(&[SECRET, z, ("STRICT_ENVELOPE", "true")], true).strict_envelope);
+        let c = config(&[SECRET, z, ("STRICT_ENVELOPE", "yes")], true);
+        assert!(!c.strict_envelope);
+        assert!(c.problems[0].contains("STRICT_ENVELOPE must be"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod headers;
 pub mod log;
 pub mod message;
 pub mod responses;

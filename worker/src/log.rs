@@ -12,9 +12,10 @@ pub struct AttemptLog<'a> {
     pub attempt: u32,
     pub status: Option<u16>,
     pub latency_ms: u64,
-    /// `delivered`, `http_error`, `timeout` or `network_error`.
+    /// `delivered`, `queue_full`, `gone`, `http_error`, `timeout` or `network_error`.
     pub outcome: &'a str,
-    /// What happens next: `done`, `retry`, `dead`.
+    /// What happens next: `done`, `retry`, `dead`, `kept` (the destination is gone), or in
+    /// direct mode `replay` (AtlasBrokers got a 502: its Replay button sends it again).
     pub next: &'a str,
     /// Seconds until the retry, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -22,6 +23,39 @@ pub struct AttemptLog<'a> {
 }
 
 impl AttemptLog<'_> {
+    pub fn line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A warning for an authentic body that is not the expected envelope: accepted and forwarded,
+/// logged with the code and field only (never a value: payloads hold personal information).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvelopeWarning<'a> {
+    pub level: &'static str,
+    pub delivery_id: &'a str,
+    pub envelope_problem: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    /// What the worker did: `forwarded` or `refused` (STRICT_ENVELOPE).
+    pub action: &'static str,
+}
+
+impl<'a> EnvelopeWarning<'a> {
+    pub fn new(delivery_id: &'a str, error: &atlasbrokers_webhooks::Error, strict: bool) -> Self {
+        EnvelopeWarning {
+            level: "warn",
+            delivery_id,
+            envelope_problem: error.code(),
+            field: match error {
+                atlasbrokers_webhooks::Error::InvalidEnvelope { field, .. } => Some(field),
+                _ => None,
+            },
+            action: if strict { "refused" } else { "forwarded" },
+        }
+    }
+
     pub fn line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
@@ -51,5 +85,17 @@ mod tests {
         assert_eq!(v["status"], 503);
         assert_eq!(v["retryInSeconds"], 20);
         assert_eq!(v["latencyMs"], 120);
+    }
+
+    #[test]
+    fn envelope_warnings_name_the_field_never_a_value() {
+        let body = br#"{"event":"deal.won","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"w","data":{"id":"d","title":"Secret Title","value":"2400","currency":"CAD","closedAt":"x"}}"#;
+        let error = atlasbrokers_webhooks::Summary::parse(body).unwrap_err();
+        let line = EnvelopeWarning::new("id", &error, false).line();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["envelopeProblem"], "invalid_envelope");
+        assert_eq!(v["field"], "data.value");
+        assert_eq!(v["action"], "forwarded");
+        assert!(!line.contains("2400") && !line.contains("Secret Title"));
     }
 }

@@ -11,8 +11,10 @@ pub const INLINE_BODY_MAX: usize = 96 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
-    /// The core's idempotency key: `X-Atlas-Delivery-Id`.
+    /// The delivery id (the body's SHA-256, see `atlasbrokers_webhooks::delivery_id`):
+    /// `X-Atlas-Delivery-Id`.
     pub id: String,
+    /// The event name; empty for an authentic body without one.
     pub event: String,
     pub destination: String,
     /// The original `X-Webhook-Secret`, still valid for the body.
@@ -26,6 +28,9 @@ pub struct Delivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_key: Option<String>,
     pub received_at_ms: u64,
+    /// `X-Atlas-Envelope-Problem` for an authentic body that is not the expected envelope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope_problem: Option<String>,
 }
 
 impl Delivery {
@@ -36,6 +41,36 @@ impl Delivery {
             ..self.clone()
         }
     }
+}
+
+/// A delivery kept for a destination that answered `410 Gone`, until the operator resumes it.
+/// Holds its body, so it outlives the large-body entry in KV.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Parked {
+    pub delivery: Delivery,
+    pub parked_at_ms: u64,
+}
+
+/// That a destination answered `410 Gone`, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoneMark {
+    pub since_ms: u64,
+    pub delivery_id: String,
+}
+
+/// Authentic deliveries that were not the expected envelope: how many, and the last one's
+/// code and field (never a value). Kept in KV for `/healthz`; read-modify-write, so under
+/// concurrent problems the count is a lower bound.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvelopeProblems {
+    pub count: u64,
+    pub last_at_ms: u64,
+    pub last_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_field: Option<String>,
 }
 
 /// A delivery given up on, as the dead-letter consumer records it in KV.
@@ -82,11 +117,12 @@ impl DeadLetter {
     }
 }
 
-/// KV keys. Delivery ids hold user data of any length, so keys use their SHA-256.
+/// KV keys. Ids are hashed again so every key has a fixed length whatever a message holds.
 pub mod keys {
     use super::sha256_hex;
 
     pub const DEAD_PREFIX: &str = "dead:";
+    pub const ENVELOPE_PROBLEMS: &str = "stats:envelope-problems";
 
     /// Marks that `destination` acknowledged delivery `id`.
     pub fn acked(destination: &str, id: &str) -> String {
@@ -106,14 +142,42 @@ pub mod keys {
         )
     }
 
-    /// Whether `key` names a dead letter (and nothing else, for the admin API's paths).
+    /// Whether `key` is exactly what [`dead`] makes: `dead:`, 15 digits, `:`, a destination
+    /// name (1-64 of `[A-Za-z0-9_-]`, as config allows), `:`, 16 lowercase hex digits. The
+    /// admin API's ids come from a URL; anything else is unknown, never a storage call.
     pub fn is_dead(key: &str) -> bool {
-        key.strip_prefix(DEAD_PREFIX).is_some_and(|rest| {
-            !rest.is_empty()
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'-' || b == b'_')
-        })
+        let Some(rest) = key.strip_prefix(DEAD_PREFIX) else {
+            return false;
+        };
+        let mut parts = rest.split(':');
+        let (Some(time), Some(name), Some(hash), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        time.len() == 15
+            && time.bytes().all(|b| b.is_ascii_digit())
+            && (1..=64).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && hash.len() == 16
+            && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    }
+
+    /// The deliveries kept for a gone destination (one entry per delivery: a Replay of a
+    /// kept delivery replaces it rather than sending it twice on resume).
+    pub fn parked_prefix(destination: &str) -> String {
+        format!("parked:{destination}:")
+    }
+
+    pub fn parked(destination: &str, id: &str) -> String {
+        format!("{}{}", parked_prefix(destination), sha256_hex(id))
+    }
+
+    /// The mark that `destination` answered `410 Gone`.
+    pub fn gone(destination: &str) -> String {
+        format!("gone:{destination}")
     }
 }
 
@@ -131,6 +195,7 @@ mod tests {
             body: Some("{}".into()),
             body_key: None,
             received_at_ms: 1,
+            envelope_problem: None,
         }
     }
 
@@ -159,6 +224,21 @@ mod tests {
         assert!(!keys::is_dead("ack:zapier:x"));
         assert!(!keys::is_dead("dead:../x"));
         assert!(!keys::is_dead("dead:"));
+        let long = format!("dead:001772461391000:zapier:{}", "a".repeat(500));
+        for bad in [
+            long.as_str(),
+            "dead:001772461391000:zapier:0123456789abcdeF",
+            "dead:00177246139100:zapier:0123456789abcdef",
+            "dead:001772461391000::0123456789abcdef",
+            "dead:001772461391000:zap/ier:0123456789abcdef",
+            "dead:001772461391000:zapier:0123456789abcdef:x",
+            "dead:00177246139100x:zapier:0123456789abcdef",
+        ] {
+            assert!(!keys::is_dead(bad), "{bad}");
+        }
+        assert_eq!(keys::parked("make", id), keys::parked("make", id));
+        assert!(keys::parked("make", id).starts_with(&keys::parked_prefix("make")));
+        assert!(!keys::parked("make", id).starts_with(&keys::parked_prefix("mak")));
     }
 
     #[test]

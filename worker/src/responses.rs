@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Config;
+use crate::message::{EnvelopeProblems, GoneMark};
 use crate::retry::Outcome;
 
 /// A response to send.
@@ -115,11 +116,27 @@ pub fn rejected(error: &atlasbrokers_webhooks::Error) -> Reply {
     reply
 }
 
-pub fn accepted(delivery_id: &str, destinations: &[&str]) -> Reply {
-    Reply::new(
-        202,
-        json!({ "status": "accepted", "deliveryId": delivery_id, "destinations": destinations }),
-    )
+pub fn accepted(
+    delivery_id: &str,
+    destinations: &[&str],
+    problem: Option<&atlasbrokers_webhooks::Error>,
+) -> Reply {
+    let mut body =
+        json!({ "status": "accepted", "deliveryId": delivery_id, "destinations": destinations });
+    add_problem(&mut body, problem);
+    Reply::new(202, body)
+}
+
+/// An authentic body that is not the expected envelope is accepted, and the answer says why
+/// it was marked: the code and the field, never a value.
+fn add_problem(body: &mut serde_json::Value, problem: Option<&atlasbrokers_webhooks::Error>) {
+    if let Some(error) = problem {
+        let field = match error {
+            atlasbrokers_webhooks::Error::InvalidEnvelope { field, .. } => Some(*field),
+            _ => None,
+        };
+        body["envelopeProblem"] = json!({ "code": error.code(), "field": field });
+    }
 }
 
 /// Every destination acknowledged this delivery before: nothing is forwarded again.
@@ -131,15 +148,20 @@ pub fn duplicate(delivery_id: &str) -> Reply {
 }
 
 /// No route takes this event: acknowledged, nothing forwarded.
-pub fn unrouted(delivery_id: &str, event: &str) -> Reply {
-    Reply::new(
-        200,
-        json!({
-            "status": "unrouted",
-            "deliveryId": delivery_id,
-            "message": format!("no destination routes {event}; nothing was forwarded"),
-        }),
-    )
+pub fn unrouted(
+    delivery_id: &str,
+    event: Option<&str>,
+    problem: Option<&atlasbrokers_webhooks::Error>,
+) -> Reply {
+    let message = match event {
+        Some(event) => format!("no destination routes {event:?}; nothing was forwarded"),
+        None => "the body names no event and no destination routes \"*\"; nothing was \
+                 forwarded"
+            .to_owned(),
+    };
+    let mut body = json!({ "status": "unrouted", "deliveryId": delivery_id, "message": message });
+    add_problem(&mut body, problem);
+    Reply::new(200, body)
 }
 
 /// One destination's result in direct mode (or an admin test send).
@@ -147,7 +169,8 @@ pub fn unrouted(delivery_id: &str, event: &str) -> Reply {
 #[serde(rename_all = "camelCase")]
 pub struct DestinationResult {
     pub destination: String,
-    /// `delivered`, `duplicate` (acknowledged before), `http_error`, `timeout`, `network_error`.
+    /// `delivered`, `duplicate` (acknowledged before), `gone`, `queue_full`, `http_error`,
+    /// `timeout`, `network_error`.
     pub outcome: String,
     pub status: Option<u16>,
 }
@@ -168,13 +191,18 @@ impl DestinationResult {
 
 /// Direct mode: 200 only when every destination has it, else 502 so AtlasBrokers records a
 /// failure and the user can Replay (destinations that got it are not sent it again).
-pub fn direct(delivery_id: &str, results: &[DestinationResult]) -> Reply {
+pub fn direct(
+    delivery_id: &str,
+    results: &[DestinationResult],
+    problem: Option<&atlasbrokers_webhooks::Error>,
+) -> Reply {
     let all_ok = results.iter().all(DestinationResult::ok);
     let mut body = json!({
         "status": if all_ok { "delivered" } else { "failed" },
         "deliveryId": delivery_id,
         "destinations": results,
     });
+    add_problem(&mut body, problem);
     if !all_ok {
         body["error"] = json!("delivery_failed");
         body["message"] = json!(
@@ -185,9 +213,43 @@ pub fn direct(delivery_id: &str, results: &[DestinationResult]) -> Reply {
     Reply::new(if all_ok { 200 } else { 502 }, body)
 }
 
-/// `GET /healthz`: names and numbers only, never secrets or URLs. 503 while misconfigured.
-pub fn healthz(config: &Config, version: &str) -> Reply {
-    let ok = config.problems.is_empty();
+/// What `/healthz` reports beside the configuration, read from storage by the shell.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// Destinations marked gone, with how many deliveries are kept for each.
+    pub gone: Vec<(String, GoneMark, usize)>,
+    pub envelope_problems: EnvelopeProblems,
+    /// False when storage could not be read: the report is then incomplete.
+    pub storage_ok: bool,
+}
+
+/// `GET /healthz`: names and numbers only, never secrets or URLs. 503 while misconfigured or
+/// while a destination is gone, saying what to do.
+pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
+    let ok = config.problems.is_empty() && health.gone.is_empty();
+    let gone: Vec<_> = health
+        .gone
+        .iter()
+        .map(|(name, mark, kept)| {
+            let secret = config
+                .destinations
+                .iter()
+                .find(|d| &d.name == name)
+                .map_or("its hook URL secret", |d| d.secret.as_str());
+            json!({
+                "destination": name,
+                "sinceMs": mark.since_ms,
+                "kept": kept,
+                "action": format!(
+                    "{name} answered 410 Gone: its hook was deleted or turned off, and {kept} \
+                     deliveries are kept for it (nothing is sent to it meanwhile). Turn the Zap or \
+                     scenario back on, or re-create the hook and `wrangler secret put {secret}` \
+                     with its new URL; then POST /admin/destinations/{name}/resume to send them"
+                ),
+            })
+        })
+        .collect();
+    let problems = &health.envelope_problems;
     Reply::new(
         if ok { 200 } else { 503 },
         json!({
@@ -199,10 +261,29 @@ pub fn healthz(config: &Config, version: &str) -> Reply {
             "destinations": config.destinations.iter().map(|d| json!({
                 "name": d.name,
                 "events": d.events,
+                "gone": health.gone.iter().any(|(name, _, _)| name == &d.name),
             })).collect::<Vec<_>>(),
+            "gone": gone,
+            "envelopeProblems": {
+                "count": problems.count,
+                "lastAtMs": (problems.count > 0).then_some(problems.last_at_ms),
+                "lastCode": (problems.count > 0).then_some(&problems.last_code),
+                "lastField": problems.last_field,
+                "strict": config.strict_envelope,
+            },
+            "storage": if health.storage_ok { "ok" } else { "unavailable" },
             "admin": config.admin_token.is_some(),
             "problems": config.problems,
         }),
+    )
+}
+
+/// `POST /admin/destinations/{name}/resume`: the gone mark is cleared and the kept deliveries
+/// are queued again, oldest first.
+pub fn resuming(destination: &str, kept: usize) -> Reply {
+    Reply::new(
+        202,
+        json!({ "status": "resuming", "destination": destination, "kept": kept }),
     )
 }
 
@@ -227,11 +308,12 @@ mod tests {
             &Outcome::Status {
                 status: 200,
                 retry_after: None,
+                queue_full: false,
             },
         );
         let failed = DestinationResult::new("make", &Outcome::Timeout);
-        assert_eq!(direct("id", std::slice::from_ref(&ok)).status, 200);
-        let r = direct("id", &[ok, failed]);
+        assert_eq!(direct("id", std::slice::from_ref(&ok), None).status, 200);
+        let r = direct("id", &[ok, failed], None);
         assert_eq!(r.status, 502);
         assert_eq!(r.body["destinations"][1]["outcome"], "timeout");
         assert_eq!(r.body["destinations"][1]["status"], serde_json::Value::Null);
@@ -249,15 +331,65 @@ mod tests {
         ]
         .into();
         let config = crate::config::parse(|n| vars.get(n).map(|v| v.to_string()), true);
-        let r = healthz(&config, "0.1.0");
+        let r = healthz(&config, "0.1.0", &Health::default());
         let text = r.body.to_string();
         assert_eq!(r.status, 200);
         assert!(text.contains("\"zapier\"") && text.contains("\"queue\""));
         assert!(!text.contains("capability") && !text.contains("whsec_top_secret"));
         let broken = crate::config::parse(|_| None, false);
-        let r = healthz(&broken, "0.1.0");
+        let r = healthz(&broken, "0.1.0", &Health::default());
         assert_eq!(r.status, 503);
         assert!(r.body["problems"].as_array().unwrap().len() >= 2);
+
+        // A gone destination: 503, named, with what to do, and still no URL.
+        let health = Health {
+            gone: vec![(
+                "zapier".into(),
+                GoneMark {
+                    since_ms: 5,
+                    delivery_id: "ab".repeat(32),
+                },
+                3,
+            )],
+            envelope_problems: EnvelopeProblems {
+                count: 2,
+                last_at_ms: 9,
+                last_code: "invalid_envelope".into(),
+                last_field: Some("data.title".into()),
+            },
+            storage_ok: true,
+        };
+        let r = healthz(&config, "0.1.0", &health);
+        assert_eq!(r.status, 503);
+        assert_eq!(r.body["gone"][0]["destination"], "zapier");
+        assert_eq!(r.body["gone"][0]["kept"], 3);
+        let action = r.body["gone"][0]["action"].as_str().unwrap();
+        assert!(
+            action.contains("ZAPIER_HOOK_URL")
+                && action.contains("/admin/destinations/zapier/resume")
+        );
+        assert_eq!(r.body["destinations"][0]["gone"], true);
+        assert_eq!(r.body["envelopeProblems"]["count"], 2);
+        assert_eq!(r.body["envelopeProblems"]["lastField"], "data.title");
+        assert!(!r.body.to_string().contains("capability"));
+    }
+
+    #[test]
+    fn authentic_bodies_that_are_not_the_envelope_are_accepted_and_say_why() {
+        let e = atlasbrokers_webhooks::Summary::parse(br#"{"event":"ping"}"#).unwrap_err();
+        let r = accepted("id", &["zapier"], Some(&e));
+        assert_eq!(r.status, 202);
+        assert_eq!(r.body["envelopeProblem"]["code"], "invalid_envelope");
+        assert_eq!(r.body["envelopeProblem"]["field"], "timestamp");
+        assert!(accepted("id", &["zapier"], None)
+            .body
+            .get("envelopeProblem")
+            .is_none());
+        let r = unrouted("id", None, Some(&e));
+        assert_eq!(
+            (r.status, r.body["status"].as_str()),
+            (200, Some("unrouted"))
+        );
     }
 
     #[test]

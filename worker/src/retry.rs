@@ -1,4 +1,6 @@
-//! What to do after a forwarding attempt: done, retry later (and when), or give up.
+//! What to do after a forwarding attempt: done, retry later (and when), set the destination
+//! aside (gone), or give up. The one table of what each answer means is in the README
+//! ("What each answer from a destination means"); `decide` is its code.
 
 use atlasbrokers_webhooks::Timestamp;
 
@@ -11,6 +13,8 @@ pub enum Outcome {
     Status {
         status: u16,
         retry_after: Option<String>,
+        /// Make.com's backpressure: `400` with the body `Queue is full` (see [`is_queue_full`]).
+        queue_full: bool,
     },
     /// No answer within the per-attempt timeout.
     Timeout,
@@ -23,6 +27,10 @@ impl Outcome {
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Status { status, .. } if (200..300).contains(status) => "delivered",
+            Outcome::Status {
+                queue_full: true, ..
+            } => "queue_full",
+            Outcome::Status { status: 410, .. } => "gone",
             Outcome::Status { .. } => "http_error",
             Outcome::Timeout => "timeout",
             Outcome::Network => "network_error",
@@ -43,13 +51,17 @@ pub enum Decision {
     Delivered,
     /// Try again after this many seconds (a queue delay has whole seconds).
     Retry { delay_seconds: u32 },
+    /// `410 Gone`: the hook was deleted or turned off. Keep this delivery and every later one
+    /// for the destination until the operator resumes it; retrying would not help, and dead
+    /// letters one at a time would bury the one action that does.
+    Gone,
     /// Stop and keep it as a dead letter.
     Dead { reason: DeadReason },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeadReason {
-    /// A 4xx other than 408 and 429: retrying would not help.
+    /// A 3xx, or a 4xx that is neither retryable nor 410: retrying would not help.
     Rejected,
     /// Every allowed attempt failed.
     Exhausted,
@@ -66,6 +78,22 @@ impl DeadReason {
 
 /// Queues delay a message by at most 12 hours.
 const MAX_DELAY_SECONDS: u64 = 12 * 3600;
+
+/// Statuses worth another attempt: timeouts (408), too early (425), rate limits (429) and
+/// server errors (5xx).
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 425 | 429 | 500..=599)
+}
+
+/// Make.com answers `400` with the body `Queue is full` when a scenario's queue is full: a
+/// pause, not a rejection. Only the start of the body is needed.
+pub fn is_queue_full(status: u16, body_start: &[u8]) -> bool {
+    const NEEDLE: &[u8] = b"queue is full";
+    status == 400
+        && body_start
+            .windows(NEEDLE.len())
+            .any(|w| w.eq_ignore_ascii_case(NEEDLE))
+}
 
 /// Decides after attempt number `attempt` (1-based). `now_ms` reads an HTTP-date
 /// `Retry-After`; `jitter` in [0, 1) spreads retries so a recovering destination is not hit
@@ -84,9 +112,11 @@ pub fn decide(
         Outcome::Status {
             status,
             retry_after,
-        } if *status == 408 || *status == 429 || *status >= 500 => retry_after
+            queue_full,
+        } if is_retryable_status(*status) || *queue_full => retry_after
             .as_deref()
             .and_then(|v| parse_retry_after(v, now_ms)),
+        Outcome::Status { status: 410, .. } => return Decision::Gone,
         Outcome::Status { .. } => {
             return Decision::Dead {
                 reason: DeadReason::Rejected,
@@ -173,6 +203,7 @@ mod tests {
         Outcome::Status {
             status,
             retry_after: None,
+            queue_full: false,
         }
     }
 
@@ -186,7 +217,7 @@ mod tests {
             decide(&status(204), 1, &POLICY, 0, 0.5),
             Decision::Delivered
         );
-        for retryable in [408, 429, 500, 502, 503] {
+        for retryable in [408, 425, 429, 500, 502, 503, 599] {
             assert!(
                 matches!(
                     decide(&status(retryable), 1, &POLICY, 0, 0.5),
@@ -203,7 +234,7 @@ mod tests {
             decide(&Outcome::Network, 1, &POLICY, 0, 0.5),
             Decision::Retry { .. }
         ));
-        for permanent in [400, 401, 404, 410, 413] {
+        for permanent in [400, 401, 404, 413, 422] {
             assert_eq!(
                 decide(&status(permanent), 1, &POLICY, 0, 0.5),
                 Decision::Dead {
@@ -217,6 +248,40 @@ mod tests {
             decide(&status(301), 1, &POLICY, 0, 0.5),
             Decision::Dead {
                 reason: DeadReason::Rejected
+            }
+        );
+        // 410 sets the destination aside, at any attempt.
+        assert_eq!(decide(&status(410), 1, &POLICY, 0, 0.5), Decision::Gone);
+        assert_eq!(decide(&status(410), 8, &POLICY, 0, 0.5), Decision::Gone);
+        assert_eq!(status(410).label(), "gone");
+    }
+
+    #[test]
+    fn makes_queue_is_full_is_backpressure() {
+        for body in [
+            &b"Queue is full."[..],
+            b"queue is full",
+            b"{\"message\":\"Queue is full\"}",
+        ] {
+            assert!(is_queue_full(400, body), "{body:?}");
+        }
+        assert!(!is_queue_full(400, b"Bad request"));
+        assert!(!is_queue_full(400, b""));
+        assert!(!is_queue_full(404, b"Queue is full"));
+        let full = Outcome::Status {
+            status: 400,
+            retry_after: None,
+            queue_full: true,
+        };
+        assert_eq!(full.label(), "queue_full");
+        assert!(matches!(
+            decide(&full, 1, &POLICY, 0, 0.5),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(
+            decide(&full, 8, &POLICY, 0, 0.5),
+            Decision::Dead {
+                reason: DeadReason::Exhausted
             }
         );
     }
@@ -266,6 +331,7 @@ mod tests {
         let limited = |v: &str| Outcome::Status {
             status: 429,
             retry_after: Some(v.into()),
+            queue_full: false,
         };
         assert_eq!(
             decide(&limited("3"), 1, &zero, 0, 0.0),

@@ -9,6 +9,8 @@ pub struct Destination {
     pub name: String,
     /// The hook URL: a capability, so it only ever comes from a secret.
     pub url: String,
+    /// The name of that secret (never its value), for messages that say what to update.
+    pub secret: String,
     /// Event patterns this destination receives.
     pub events: Vec<String>,
 }
@@ -41,11 +43,20 @@ pub fn matches(pattern: &str, event: &str) -> bool {
     }
 }
 
-/// The destinations that receive `event`, in configuration order.
-pub fn destinations_for<'d>(destinations: &'d [Destination], event: &str) -> Vec<&'d Destination> {
+/// The destinations that receive `event`, in configuration order. A body without an event
+/// name (authentic, but not the envelope) goes only where `*` routes everything.
+pub fn destinations_for<'d>(
+    destinations: &'d [Destination],
+    event: Option<&str>,
+) -> Vec<&'d Destination> {
     destinations
         .iter()
-        .filter(|d| d.events.iter().any(|p| matches(p, event)))
+        .filter(|d| {
+            d.events.iter().any(|p| match event {
+                Some(event) => matches(p, event),
+                None => p == "*",
+            })
+        })
         .collect()
 }
 
@@ -67,6 +78,7 @@ mod tests {
         Destination {
             name: name.into(),
             url: format!("https://hooks.example/{name}"),
+            secret: format!("HOOK_{name}"),
             events: events.iter().map(|e| e.to_string()).collect(),
         }
     }
@@ -88,7 +100,7 @@ mod tests {
             dest("make", &["deal.*"]),
         ];
         let names = |e| {
-            destinations_for(&all, e)
+            destinations_for(&all, Some(e))
                 .iter()
                 .map(|d| d.name.as_str())
                 .collect::<Vec<_>>()
@@ -96,6 +108,12 @@ mod tests {
         assert_eq!(names("deal.won"), ["zapier", "make"]);
         assert_eq!(names("lead.created"), ["zapier"]);
         assert_eq!(names("claim.filed"), Vec::<&str>::new());
+        let with_all = [dest("zapier", &["lead.*"]), dest("archive", &["*"])];
+        let none: Vec<_> = destinations_for(&with_all, None)
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(none, ["archive"], "no event name: only `*` routes");
     }
 
     #[test]
