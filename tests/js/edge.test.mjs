@@ -4,6 +4,7 @@
 // destination received (exact bytes, headers, count) and what the sender got back.
 import test from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -16,10 +17,8 @@ const PREVIOUS = "whsec_edge_previous_19ab";
 const ADMIN = "admin-token-for-tests";
 const PATH = "/webhooks/atlasbrokers";
 const UA = /^atlasbrokers-edge\/\d+\.\d+\.\d+/;
-const idOf = (body) => {
-  const e = JSON.parse(body);
-  return `${e.event}:${e.workspaceId}:${e.data.id}:${e.timestamp}`;
-};
+// The delivery id: SHA-256 of the exact body, lowercase hex.
+const idOf = (body) => createHash("sha256").update(body).digest("hex");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A destination on loopback that records every request; `respond(n, req)` scripts its answers. */
@@ -111,16 +110,19 @@ async function eventually(check, ms = 30_000) {
 }
 
 /** The headers every forwarded request must carry, for the exact body. */
-function assertForwarded(record, body, attempt) {
+function assertForwarded(record, body, attempt, problem) {
   assert.equal(record.body.toString("utf8"), body, "exact bytes");
   assert.equal(record.headers["content-type"], "application/json");
   assert.equal(record.headers["x-atlas-event"], JSON.parse(body).event);
+  assert.equal(record.headers["x-atlas-envelope-problem"], problem);
   assert.equal(record.headers["x-atlas-delivery-id"], idOf(body));
   assert.equal(record.headers["x-webhook-secret"], sign(SECRET, body), "the original signature");
   assert.match(record.headers["user-agent"], UA);
   if (attempt !== undefined) assert.equal(record.headers["x-atlas-attempt"], String(attempt));
   // The signature is still valid for the forwarded bytes: a destination can verify it.
-  assert.equal(new Webhook(SECRET).verify(record.body, record.headers["x-webhook-secret"]).event, JSON.parse(body).event);
+  if (problem === undefined) {
+    assert.equal(new Webhook(SECRET).verify(record.body, record.headers["x-webhook-secret"]).event, JSON.parse(body).event);
+  }
 }
 
 test("queue mode: verification, routing, retries, dead letters, replays, admin API", async (t) => {
@@ -187,7 +189,6 @@ test("queue mode: verification, routing, retries, dead letters, replays, admin A
       [await edge.post(won, "abc123"), 401, "malformed_signature"],
       [await edge.post(won, "z".repeat(64)), 401, "malformed_signature"],
       [await edge.post(won.replace("2400", "2401"), sign(SECRET, won)), 401, "signature_mismatch"],
-      [await edge.post("{ not json", sign(SECRET, "{ not json")), 400, "invalid_json"],
       [await edge.post("x".repeat(300_001)), 413, "body_too_large"],
     ];
     for (const [res, status, code] of cases) {
@@ -199,6 +200,9 @@ test("queue mode: verification, routing, retries, dead letters, replays, admin A
     assert.deepEqual([get.status, get.headers.get("allow"), (await get.json()).error], [405, "POST", "method_not_allowed"]);
     const elsewhere = await fetch(edge.base + "/webhooks/other", { method: "POST", body: won });
     assert.deepEqual([elsewhere.status, (await elsewhere.json()).error], [404, "not_found"]);
+    // Authentic but not JSON, so no event name, and no route takes "*": acknowledged, said so.
+    const notJson = await edge.post("{ not json", sign(SECRET, "{ not json"));
+    assert.deepEqual([notJson.status, notJson.json.status, notJson.json.envelopeProblem], [200, "unrouted", { code: "invalid_json", field: null }]);
     await sleep(2500); // a consumer round: still nothing may arrive
     for (const sink of sinks) assert.equal(sink.requests.length, 0, `${sink.name} got something`);
   });
@@ -354,6 +358,23 @@ test("queue mode: verification, routing, retries, dead letters, replays, admin A
     });
   });
 
+  await t.test("authentic bodies that are not the envelope are forwarded byte for byte, marked and counted", async () => {
+    // deal.won without its title, and with a string value: routed by its event name.
+    const odd = JSON.stringify({ event: "deal.won", timestamp: "2026-03-02T14:23:11.000Z", workspaceId: "ws_odd", data: { id: "deal_odd_1", value: "2400", currency: "CAD", closedAt: "2026-03-05T09:00:00.000Z" } });
+    const res = await edge.post(odd, sign(SECRET, odd).toUpperCase());
+    assert.deepEqual([res.status, res.json.destinations, res.json.envelopeProblem], [202, ["zapier", "make"], { code: "invalid_envelope", field: "data.title" }]);
+    await eventually(() => {
+      for (const sink of [zapier, make]) {
+        const got = sink.requests.filter((r) => r.headers["x-atlas-delivery-id"] === idOf(odd));
+        assert.equal(got.length, 1, sink.name);
+        assertForwarded(got[0], odd, 1, "invalid_envelope; field=data.title");
+      }
+    });
+    const health = await (await fetch(edge.base + "/healthz")).json();
+    assert.ok(health.envelopeProblems.count >= 2, JSON.stringify(health.envelopeProblems));
+    assert.equal(health.envelopeProblems.strict, false);
+  });
+
   await t.test("one JSON log line per attempt, without secrets, URLs or payloads", async () => {
     await sleep(1000); // wrangler prints asynchronously
     const lines = edge.proc.output().split("\n").filter((l) => l.startsWith('{"deliveryId"'));
@@ -383,6 +404,7 @@ test("direct mode (no queue bound): 200 when all succeed, 502 with outcomes othe
         { name: "failing", urlSecret: "HOOK_FAILING", events: ["claim.filed"] },
       ]),
       ALLOW_HTTP_LOOPBACK: "true",
+      STRICT_ENVELOPE: "true",
     },
     secrets: { ATLAS_WEBHOOK_SECRET: SECRET, HOOK_ONE: one.url, HOOK_TWO: two.url, HOOK_FAILING: failing.url },
   });
@@ -419,6 +441,12 @@ test("direct mode (no queue bound): 200 when all succeed, 502 with outcomes othe
 
   const admin = await edge.admin("GET", "/admin/dead-letters");
   assert.deepEqual([admin.status, admin.json.error], [404, "not_found"], "no ADMIN_TOKEN, no admin API");
+
+  // STRICT_ENVELOPE=true: an authentic body that is not the envelope is refused, as before.
+  const ping = '{"event":"deal.won"}';
+  const strict = await edge.post(ping);
+  assert.deepEqual([strict.status, strict.json.error], [400, "invalid_envelope"]);
+  assert.equal(one.ofEvent("deal.won").length, 1, "nothing more forwarded");
 });
 
 test("a misconfigured worker says what is wrong and accepts nothing", async (t) => {

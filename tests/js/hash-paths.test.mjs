@@ -48,7 +48,7 @@ test("both entries agree with createHmac around the platform-hash threshold", ()
     for (const pkg of [node, portable]) {
       const webhook = new pkg.Webhook(secret, { previousSecrets: [previous] });
       const key = outcome(webhook, body, hmac(secret, body));
-      assert.match(key, /^lead\.created:ws_abc123:/, `size ${size}`);
+      assert.equal(key, crypto.createHash("sha256").update(body).digest("hex"), `size ${size}`);
       assert.equal(outcome(webhook, bytes, hmac(secret, bytes)), key);
       assert.equal(outcome(webhook, body, hmac(previous, body)), key, "previous secret");
       assert.equal(outcome(webhook, body, hmac("other", body)), "signature_mismatch");

@@ -7,11 +7,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createHash } from "node:crypto";
+import { sampleBody } from "atlasbrokers-webhooks";
 import { BIN, ROOT, WRANGLER_ENV, freePort, run, start, waitForHttp } from "./helpers.mjs";
 
 const tarball = fs.readdirSync(path.join(ROOT, "target")).find((f) => /^atlasbrokers-webhooks-.*\.tgz$/.test(f));
 const project = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-install-"));
-const EXPECTED = { event: "deal.won", value: 2400, key: "deal.won:ws_abc123:deal_mno321:2026-03-02T14:23:11.000Z" };
+// The delivery id of the deal.won sample: SHA-256 of its exact bytes.
+const EXPECTED = { event: "deal.won", value: 2400, key: createHash("sha256").update(sampleBody("deal.won")).digest("hex") };
 
 const body = (load) => `${load}
 const body = sampleBody("deal.won");

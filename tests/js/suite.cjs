@@ -13,6 +13,7 @@ module.exports = function suite(pkg, system) {
   const wh = new Webhook(SECRET);
   const won = sampleBody("deal.won");
   const hmac = (secret, body) => crypto.createHmac("sha256", secret).update(body).digest("hex");
+  const sha256 = (body) => crypto.createHash("sha256").update(body).digest("hex");
 
   /** Asserts that `fn` throws a WebhookVerificationError with this code and status. */
   function rejects(fn, code, status) {
@@ -43,11 +44,8 @@ module.exports = function suite(pkg, system) {
       const event = wh.verify(body, sign(SECRET, body));
       assert.equal(event.event, t.name);
       assert.deepEqual(JSON.parse(JSON.stringify(event)), JSON.parse(body));
-      const original = JSON.parse(body);
-      assert.equal(
-        event.idempotencyKey,
-        `${t.name}:${original.workspaceId}:${original.data.id}:${original.timestamp}`,
-      );
+      assert.equal(event.idempotencyKey, sha256(body), "the delivery id: SHA-256 of the body");
+      assert.equal(event.idempotencyKey, event.idempotencyKey, "read twice, the same");
       assert.ok(!Object.keys(event).includes("idempotencyKey"), "the key is not enumerable");
     }
     const event = wh.verify(won, sign(SECRET, won));
@@ -166,7 +164,71 @@ module.exports = function suite(pkg, system) {
     const event = wh.verify(body, sign(SECRET, body));
     assert.equal(event.event, "quote.requested");
     assert.deepEqual(event.data, { lines: [1] });
-    assert.match(event.idempotencyKey, /^quote\.requested:ws_1:[0-9a-f]{64}:2026-03-02T14:23:11\.000Z$/);
+    assert.equal(event.idempotencyKey, sha256(body));
+  });
+
+  test(`[${system}] delivery ids never merge different deliveries`, () => {
+    const body = (workspaceId, id, extra = {}) =>
+      JSON.stringify({ event: "contact.updated", timestamp: "2026-03-02T14:23:11.000Z", workspaceId, data: { id, ...extra } });
+    const key = (b) => wh.verify(b, sign(SECRET, b)).idempotencyKey;
+    // The issue's collision: the old "{event}:{workspace}:{id}:{timestamp}" key merged these.
+    assert.notEqual(key(body("ws:1", "x")), key(body("ws", "1:x")));
+    // Same id and second, different content: two deliveries.
+    assert.notEqual(key(body("ws", "con_1", { phone: "1" })), key(body("ws", "con_1", { phone: "2" })));
+    // The same bytes (a Replay), as a string or bytes, with any secret: the same id.
+    const b = body("ws", "con_1");
+    assert.equal(key(b), key(new TextEncoder().encode(b)));
+    assert.equal(new Webhook("other").verify(b, sign("other", b)).idempotencyKey, key(b));
+    assert.match(key(body("ws", "deal_\n1")), /^[0-9a-f]{64}$/, "always header-safe");
+  });
+
+  test(`[${system}] duplicated signature headers: the first value that verifies wins`, () => {
+    const good = sign(SECRET, won);
+    const bad = sign("other", won);
+    for (const header of [[bad, good], [good, good], `${bad}, ${good}`, `${good},${bad}`, `${good.toUpperCase()}, ${bad}`]) {
+      assert.equal(wh.verify(won, header).event, "deal.won", String(header));
+    }
+    const headers = new Headers();
+    headers.append("x-webhook-secret", bad);
+    headers.append("x-webhook-secret", good);
+    assert.equal(wh.verify(won, headers).event, "deal.won", "a Headers object joins them");
+    assert.equal(wh.verify(won, { "X-Webhook-Secret": [bad, good] }).event, "deal.won");
+    rejects(() => wh.verify(won, [bad, bad]), "signature_mismatch", 401);
+    rejects(() => wh.verify(won, `${bad}, nope`), "signature_mismatch", 401);
+    rejects(() => wh.verify(won, "nope, , "), "malformed_signature", 401);
+  });
+
+  test(`[${system}] options that cannot be meant are refused by name`, () => {
+    for (const toleranceSeconds of [NaN, -5, Infinity, "10", true]) {
+      const e = rejects(() => new Webhook(SECRET, { toleranceSeconds }), "invalid_option", 500);
+      assert.match(e.message, /toleranceSeconds/);
+    }
+    for (const maxBodyBytes of [NaN, -1, 0, 1.5, Infinity, "1000"]) {
+      const e = rejects(() => new Webhook(SECRET, { maxBodyBytes }), "invalid_option", 500);
+      assert.match(e.message, /maxBodyBytes/);
+    }
+    // Absent (undefined or null) is the default; 0 tolerance is a valid, strict window.
+    assert.equal(new Webhook(SECRET, { toleranceSeconds: null, maxBodyBytes: undefined }).maxBodyBytes, 1 << 20);
+    assert.ok(new Webhook(SECRET, { toleranceSeconds: 0 }));
+  });
+
+  test(`[${system}] errors after the signature verified carry the authentic body`, () => {
+    for (const body of ["{ not json", '{"event":"ping"}', won.replace("2400", '"2400"')]) {
+      for (const raw of [body, new TextEncoder().encode(body)]) {
+        const e = rejects(() => wh.verify(raw, sign(SECRET, body)), body.startsWith("{ not") ? "invalid_json" : "invalid_envelope", 400);
+        assert.equal(e.authentic, true);
+        assert.equal(e.body, raw, "the verified body, as passed");
+        assert.equal(e.deliveryId, sha256(body));
+        assert.ok(!Object.keys(e).includes("body"), "not enumerable: logging the error prints no payload");
+        assert.ok(!require("node:util").inspect(e).includes("ping"));
+      }
+    }
+    const forged = rejects(() => wh.verify("{ not json", sign("other", "{ not json")), "signature_mismatch", 401);
+    assert.equal(forged.authentic, false);
+    assert.equal(forged.body, undefined);
+    // JSON.parse accepts deep nesting, so do we.
+    const deep = JSON.stringify({ ...JSON.parse(won), extra: JSON.parse("[".repeat(10000) + "]".repeat(10000)) });
+    assert.equal(wh.verify(deep, sign(SECRET, deep)).event, "deal.won");
   });
 
   test(`[${system}] handlers: names, category wildcards, lists, "*", onAny`, async () => {

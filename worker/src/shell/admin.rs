@@ -1,15 +1,16 @@
-//! The admin API, only when the ADMIN_TOKEN secret is set: dead letters and test sends.
+//! The admin API, only when the ADMIN_TOKEN secret is set: dead letters, resuming a gone
+//! destination, and test sends.
 
-use atlasbrokers_webhooks::{Envelope, EventType};
+use atlasbrokers_webhooks::{delivery_id, EventType};
 use serde_json::json;
 use worker::{Env, Method, Request};
 
-use super::forward::{self, Forward};
-use super::{DELIVERIES, STATE};
+use super::{deliver, forward, DELIVERIES, STATE};
 use crate::auth::bearer_matches;
 use crate::config::{Config, Mode};
-use crate::message::{keys, DeadLetter};
-use crate::responses::{DestinationResult, EdgeError, Reply};
+use crate::headers::Forwarded;
+use crate::message::{keys, DeadLetter, Parked};
+use crate::responses::{self, DestinationResult, EdgeError, Reply};
 
 pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     // Without a token the admin API does not exist.
@@ -25,6 +26,9 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["admin", "dead-letters"]) => list(env).await,
         (Method::Post, ["admin", "dead-letters", id, "replay"]) => replay(env, config, id).await,
+        (Method::Post, ["admin", "destinations", name, "resume"]) => {
+            resume(env, config, name).await
+        }
         (Method::Post, ["admin", "test", destination]) => {
             // From the raw URL: worker's Url parsing would link the `url` crate's IDNA
             // tables (~150 KB) into the upload. Event names need no percent-decoding.
@@ -106,6 +110,46 @@ async fn replay(env: &Env, config: &Config, id: &str) -> Reply {
     )
 }
 
+/// Clears a destination's gone mark and queues every delivery kept for it again, oldest
+/// first, each from its first attempt. A kept record goes once its message is queued, so an
+/// interrupted resume loses nothing (run it again for the rest).
+async fn resume(env: &Env, config: &Config, name: &str) -> Reply {
+    if !config.destinations.iter().any(|d| d.name == name) {
+        return EdgeError::UnknownDestination(name.to_owned()).reply();
+    }
+    let Ok(kv) = env.kv(STATE) else {
+        return EdgeError::StorageUnavailable.reply();
+    };
+    if kv.delete(&keys::gone(name)).await.is_err() {
+        return EdgeError::StorageUnavailable.reply();
+    }
+    let Ok(names) = deliver::parked_keys(&kv, name).await else {
+        return EdgeError::StorageUnavailable.reply();
+    };
+    let mut kept = Vec::new();
+    for key in names {
+        if let Ok(Some(parked)) = kv.get(&key).json::<Parked>().await {
+            kept.push((key, parked));
+        }
+    }
+    kept.sort_by_key(|(_, p)| (p.delivery.received_at_ms, p.parked_at_ms));
+    if kept.is_empty() {
+        return responses::resuming(name, 0);
+    }
+    let queue = match (config.mode, env.queue(DELIVERIES)) {
+        (Mode::Queue, Ok(queue)) => queue,
+        _ => return EdgeError::StorageUnavailable.reply(),
+    };
+    let count = kept.len();
+    for (key, parked) in kept {
+        if queue.send(parked.delivery).await.is_err() {
+            return EdgeError::StorageUnavailable.reply();
+        }
+        let _ = kv.delete(&key).await;
+    }
+    responses::resuming(name, count)
+}
+
 /// Sends the catalog's sample of `event` to one destination, signed with the current secret,
 /// so Zapier's "Test trigger" and Make's "Run once" learn the event's fields. Not deduplicated.
 async fn test_send(config: &Config, destination: &str, event: &str) -> Reply {
@@ -119,17 +163,15 @@ async fn test_send(config: &Config, destination: &str, event: &str) -> Reply {
         return EdgeError::InvalidConfig(config.problems.clone()).reply();
     };
     let body = event_type.sample_body;
-    let id = Envelope::parse(body.as_bytes())
-        .map(|e| e.idempotency_key())
-        .unwrap_or_default();
     let (outcome, _) = forward::send(
-        &Forward {
-            url: &target.url,
-            body: body.as_bytes(),
+        &target.url,
+        body.as_bytes(),
+        &Forwarded {
             event,
-            delivery_id: &id,
+            delivery_id: &delivery_id(body),
             attempt: 1,
             signature: &webhook.sign(body),
+            envelope_problem: None,
         },
         config.forward_timeout,
     )

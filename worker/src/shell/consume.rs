@@ -3,18 +3,18 @@
 use futures_util::stream::{self, StreamExt};
 use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt};
 
-use super::forward::{self, Forward};
+use worker::kv::KvStore;
+
+use super::forward;
 use super::{deliver, now_ms, DEAD_LETTERS, DELIVERIES, STATE};
 use crate::config::Config;
+use crate::headers::Forwarded;
 use crate::log::AttemptLog;
-use crate::message::{keys, DeadLetter, Delivery};
+use crate::message::{keys, DeadLetter, Delivery, Parked};
 use crate::retry::{decide, Decision, Outcome};
 
 /// workerd's limit of simultaneous outgoing connections per invocation.
 const MAX_CONCURRENT_FORWARDS: usize = 6;
-
-/// Dead letters are kept this long for the admin API.
-const DEAD_LETTER_TTL_SECONDS: u64 = 30 * 86_400;
 
 pub(crate) async fn batch(
     batch: MessageBatch<serde_json::Value>,
@@ -69,24 +69,31 @@ async fn deliver(env: &Env, config: &Config, delivery: Delivery) -> bool {
     else {
         return dead(env, &delivery, "unknown_destination", None).await;
     };
-    let body = match (&delivery.body, &delivery.body_key) {
-        (Some(body), _) => body.clone(),
-        (None, Some(key)) => match kv.get(key).text().await {
+    let body: Vec<u8> = match (&delivery.body, &delivery.body_key) {
+        (Some(body), _) => body.as_bytes().to_vec(),
+        (None, Some(key)) => match kv.get(key).bytes().await {
             Ok(Some(body)) => body,
             Ok(None) => return dead(env, &delivery, "body_expired", None).await,
             Err(_) => return false,
         },
         (None, None) => return dead(env, &delivery, "body_expired", None).await,
     };
+    // A gone destination gets nothing until the operator resumes it; its deliveries wait.
+    match deliver::gone_mark(&kv, &delivery.destination).await {
+        Ok(Some(_)) => return keep(&kv, &delivery, &body, None).await,
+        Ok(None) => {}
+        Err(()) => return false,
+    }
 
     let (outcome, latency_ms) = forward::send(
-        &Forward {
-            url: &destination.url,
-            body: body.as_bytes(),
+        &destination.url,
+        &body,
+        &Forwarded {
             event: &delivery.event,
             delivery_id: &delivery.id,
             attempt: delivery.attempt,
             signature: &delivery.signature,
+            envelope_problem: delivery.envelope_problem.as_deref(),
         },
         config.forward_timeout,
     )
@@ -109,6 +116,7 @@ async fn deliver(env: &Env, config: &Config, delivery: Delivery) -> bool {
         next: match decision {
             Decision::Delivered => "done",
             Decision::Retry { .. } => "retry",
+            Decision::Gone => "kept",
             Decision::Dead { .. } => "dead",
         },
         retry_in_seconds: match decision {
@@ -139,7 +147,47 @@ async fn deliver(env: &Env, config: &Config, delivery: Delivery) -> bool {
                 .is_ok(),
             Err(_) => false,
         },
+        Decision::Gone => keep(&kv, &delivery, &body, Some(&delivery.id)).await,
         Decision::Dead { reason } => dead(env, &delivery, reason.as_str(), Some(&outcome)).await,
+    }
+}
+
+/// Keeps a delivery for a gone destination (marking it gone first when this attempt found
+/// out), with its body, for the operator's resume.
+async fn keep(kv: &KvStore, delivery: &Delivery, body: &[u8], found_gone: Option<&str>) -> bool {
+    if let Some(id) = found_gone {
+        if !deliver::mark_gone(kv, &delivery.destination, id).await {
+            return false;
+        }
+    }
+    let Ok(text) = String::from_utf8(body.to_vec()) else {
+        // Not UTF-8 (an authentic non-JSON body): it stays in KV under its key, kept as long.
+        if let Some(key) = &delivery.body_key {
+            if let Ok(put) = kv.put_bytes(key, body) {
+                if put
+                    .expiration_ttl(deliver::KEEP_TTL_SECONDS)
+                    .execute()
+                    .await
+                    .is_err()
+                {
+                    return false;
+                }
+            }
+        }
+        return deliver::park(kv, &parked(delivery, None, delivery.body_key.clone())).await;
+    };
+    deliver::park(kv, &parked(delivery, Some(text), None)).await
+}
+
+fn parked(delivery: &Delivery, body: Option<String>, body_key: Option<String>) -> Parked {
+    Parked {
+        delivery: Delivery {
+            attempt: 1,
+            body,
+            body_key,
+            ..delivery.clone()
+        },
+        parked_at_ms: now_ms(),
     }
 }
 
@@ -172,7 +220,7 @@ async fn record_dead_letter(env: &Env, letter: &DeadLetter) -> bool {
     };
     match kv.put(&key, json) {
         Ok(put) => put
-            .expiration_ttl(DEAD_LETTER_TTL_SECONDS)
+            .expiration_ttl(deliver::KEEP_TTL_SECONDS)
             .execute()
             .await
             .is_ok(),

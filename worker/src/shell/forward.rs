@@ -7,27 +7,26 @@ use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
 };
 
-use crate::retry::Outcome;
+use crate::headers::{forward_headers, Forwarded};
+use crate::retry::{is_queue_full, Outcome};
 
-/// What a forwarded request carries besides the body.
-pub(crate) struct Forward<'a> {
-    pub url: &'a str,
-    pub body: &'a [u8],
-    pub event: &'a str,
-    pub delivery_id: &'a str,
-    pub attempt: u32,
-    pub signature: &'a str,
-}
+/// How much of a destination's answer is read: enough for Make's "Queue is full".
+const ANSWER_PREFIX: usize = 512;
 
 /// Sends it once; returns the outcome and how long it took.
-pub(crate) async fn send(forward: &Forward<'_>, timeout: Duration) -> (Outcome, u64) {
+pub(crate) async fn send(
+    url: &str,
+    body: &[u8],
+    forwarded: &Forwarded<'_>,
+    timeout: Duration,
+) -> (Outcome, u64) {
     let started = super::now_ms();
-    let outcome = attempt(forward, timeout).await;
+    let outcome = attempt(url, body, forwarded, timeout).await;
     (outcome, super::now_ms().saturating_sub(started))
 }
 
-async fn attempt(forward: &Forward<'_>, timeout: Duration) -> Outcome {
-    let Ok(request) = build(forward) else {
+async fn attempt(url: &str, body: &[u8], forwarded: &Forwarded<'_>, timeout: Duration) -> Outcome {
+    let Ok(request) = build(url, body, forwarded) else {
         return Outcome::Network;
     };
     let controller = AbortController::default();
@@ -38,10 +37,12 @@ async fn attempt(forward: &Forward<'_>, timeout: Duration) -> Outcome {
         let retry_after = response.headers().get("retry-after").ok().flatten();
         // Read the (small) answer to the end: an unread body keeps its connection open, and
         // workerd lets an invocation hold only six; with more, deliveries stall.
-        let _ = response.bytes().await;
+        let answer = response.bytes().await.unwrap_or_default();
+        let start = &answer[..answer.len().min(ANSWER_PREFIX)];
         Ok::<_, worker::Error>(Outcome::Status {
             status,
             retry_after,
+            queue_full: is_queue_full(status, start),
         })
     };
     let timer = Delay::from(timeout);
@@ -56,16 +57,12 @@ async fn attempt(forward: &Forward<'_>, timeout: Duration) -> Outcome {
     }
 }
 
-fn build(forward: &Forward<'_>) -> worker::Result<Request> {
+fn build(url: &str, body: &[u8], forwarded: &Forwarded<'_>) -> worker::Result<Request> {
     let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    headers.set("user-agent", &crate::user_agent())?;
-    headers.set("x-atlas-event", forward.event)?;
-    headers.set("x-atlas-delivery-id", forward.delivery_id)?;
-    headers.set("x-atlas-attempt", &forward.attempt.to_string())?;
-    // Still valid for these exact bytes: a destination may verify it too.
-    headers.set("x-webhook-secret", forward.signature)?;
-    let body = js_sys::Uint8Array::from(forward.body);
+    for (name, value) in forward_headers(forwarded) {
+        headers.set(name, &value)?;
+    }
+    let body = js_sys::Uint8Array::from(body);
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
@@ -73,5 +70,5 @@ fn build(forward: &Forward<'_>) -> worker::Result<Request> {
         // sent somewhere the operator did not configure.
         .with_redirect(RequestRedirect::Manual)
         .with_body(Some(body.into()));
-    Request::new_with_init(forward.url, &init)
+    Request::new_with_init(url, &init)
 }

@@ -5,6 +5,7 @@ mod admin;
 mod consume;
 mod deliver;
 mod forward;
+mod health;
 mod receive;
 
 use std::cell::RefCell;
@@ -13,7 +14,7 @@ use std::rc::Rc;
 use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
 
 use crate::config::{self, Config};
-use crate::responses::{self, EdgeError, Reply};
+use crate::responses::{EdgeError, Reply};
 
 /// Binding names, as in wrangler.toml.
 pub(crate) const DELIVERIES: &str = "DELIVERIES";
@@ -65,7 +66,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let reply = if path == config.path {
         receive::handle(req, &env, &config).await
     } else if path == "/healthz" && req.method() == Method::Get {
-        responses::healthz(&config, crate::VERSION)
+        health::handle(&env, &config).await
     } else if path.starts_with("/admin/") {
         admin::handle(req, &env, &config).await
     } else {

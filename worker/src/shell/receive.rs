@@ -1,4 +1,6 @@
-//! `POST {WEBHOOK_PATH}`: verify, route, then enqueue (queue mode) or forward (direct mode).
+//! `POST {WEBHOOK_PATH}`: authenticate, read the envelope, route, then enqueue (queue mode) or
+//! forward (direct mode). After the signature verified, nothing is refused for its shape
+//! (unless STRICT_ENVELOPE): an authentic delivery refused here would be lost for good.
 
 use std::time::Duration;
 
@@ -6,12 +8,14 @@ use atlasbrokers_webhooks::Error;
 use futures_util::future::join_all;
 use worker::{BatchMessageBuilder, Env, Method, Request};
 
-use super::forward::{self, Forward};
+use super::forward;
 use super::{deliver, now_ms, DELIVERIES, STATE};
 use crate::config::{Config, Mode};
-use crate::log::AttemptLog;
+use crate::headers::{self, Forwarded};
+use crate::log::{AttemptLog, EnvelopeWarning};
 use crate::message::{keys, Delivery, INLINE_BODY_MAX};
 use crate::responses::{self, DestinationResult, EdgeError, Reply};
+use crate::retry::{decide, Decision};
 use crate::routes::{destinations_for, Destination};
 
 pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Reply {
@@ -38,23 +42,44 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
     };
     let received_at = now_ms();
     let header = req.headers().get("x-webhook-secret").ok().flatten();
-    // wasm has no clock of its own: the tolerance window is checked against the request time.
-    let webhook = webhook
-        .clone()
-        .with_received_at(std::time::UNIX_EPOCH + Duration::from_millis(received_at));
-    let summary = match webhook.verify_summary(&body, header.as_deref()) {
-        Ok(summary) => summary,
+    // The gate: the signature, and nothing else, decides whether this came from AtlasBrokers.
+    let authentic = match webhook.authenticate(&body, header.as_deref()) {
+        Ok(authentic) => authentic,
         Err(error) => return responses::rejected(&error),
+    };
+    let id = authentic.delivery_id();
+    let (event, problem) = match authentic.summary() {
+        Ok(summary) => {
+            // wasm has no clock of its own: the tolerance window is checked against the
+            // request time.
+            let webhook = webhook
+                .clone()
+                .with_received_at(std::time::UNIX_EPOCH + Duration::from_millis(received_at));
+            if let Err(error) = webhook.check_timestamp(summary.timestamp()) {
+                return responses::rejected(&error);
+            }
+            (Some(summary.event().to_owned()), None)
+        }
+        // Authentic but not the envelope we expect: AtlasBrokers will not send it again, so
+        // it is forwarded, marked, and counted, unless the operator asked for the old 400.
+        Err(error) => {
+            deliver::log_line(&EnvelopeWarning::new(&id, &error, config.strict_envelope).line());
+            if let Ok(kv) = env.kv(STATE) {
+                deliver::count_envelope_problem(&kv, &error, received_at).await;
+            }
+            if config.strict_envelope {
+                return responses::rejected(&error);
+            }
+            (authentic.event().map(|e| e.into_owned()), Some(error))
+        }
     };
     // Only now: an unauthenticated caller learns nothing about the configuration.
     if !config.problems.is_empty() {
         return EdgeError::InvalidConfig(config.problems.clone()).reply();
     }
-    let signature = header.unwrap_or_default().trim().to_owned();
-    let id = summary.idempotency_key();
-    let targets = destinations_for(&config.destinations, summary.event());
+    let targets = destinations_for(&config.destinations, event.as_deref());
     if targets.is_empty() {
-        return responses::unrouted(&id, summary.event());
+        return responses::unrouted(&id, event.as_deref(), problem.as_ref());
     }
 
     // Replays: only destinations that have not acknowledged this delivery get it again.
@@ -71,15 +96,17 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
         return responses::duplicate(&id);
     }
 
+    let envelope_problem = problem.as_ref().map(headers::envelope_problem);
     let incoming = Incoming {
-        event: summary.event(),
+        event: event.as_deref().unwrap_or(""),
         id: &id,
         body: &body,
-        signature: &signature,
+        signature: &authentic.signature(),
         received_at,
+        envelope_problem: envelope_problem.as_deref(),
     };
     match config.mode {
-        Mode::Queue => enqueue(env, config, &incoming, &pending).await,
+        Mode::Queue => enqueue(env, config, &incoming, &pending, problem.as_ref()).await,
         Mode::Direct => {
             let mut results: Vec<DestinationResult> = already
                 .iter()
@@ -90,7 +117,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
                 })
                 .collect();
             results.extend(direct(env, config, &incoming, &pending).await);
-            responses::direct(&id, &results)
+            responses::direct(&id, &results, problem.as_ref())
         }
     }
 }
@@ -101,8 +128,10 @@ struct Incoming<'a> {
     /// The idempotency key.
     id: &'a str,
     body: &'a [u8],
+    /// The signature that verified, lowercase hex.
     signature: &'a str,
     received_at: u64,
+    envelope_problem: Option<&'a str>,
 }
 
 async fn enqueue(
@@ -110,6 +139,7 @@ async fn enqueue(
     config: &Config,
     incoming: &Incoming<'_>,
     pending: &[&Destination],
+    problem: Option<&Error>,
 ) -> Reply {
     let Incoming {
         event,
@@ -117,15 +147,15 @@ async fn enqueue(
         body,
         signature,
         received_at,
+        envelope_problem,
     } = *incoming;
-    // Verified JSON is valid UTF-8, so the text is the exact bytes.
-    let Ok(text) = std::str::from_utf8(body) else {
-        return EdgeError::StorageUnavailable.reply();
-    };
-    let (inline, body_key) = if text.len() > INLINE_BODY_MAX {
+    // Queue messages are JSON, so the body travels as text. An authentic body that is not
+    // UTF-8 (it is not JSON either) travels through KV, which holds any bytes.
+    let text = std::str::from_utf8(body).ok();
+    let (inline, body_key) = if text.is_none() || body.len() > INLINE_BODY_MAX {
         let key = keys::body(id);
         let stored = match env.kv(STATE) {
-            Ok(kv) => match kv.put(&key, text) {
+            Ok(kv) => match kv.put_bytes(&key, body) {
                 Ok(put) => put
                     .expiration_ttl(config.dedup_ttl_seconds)
                     .execute()
@@ -140,7 +170,7 @@ async fn enqueue(
         }
         (None, Some(key))
     } else {
-        (Some(text.to_owned()), None)
+        (text.map(str::to_owned), None)
     };
     let messages: Vec<Delivery> = pending
         .iter()
@@ -153,6 +183,7 @@ async fn enqueue(
             body: inline.clone(),
             body_key: body_key.clone(),
             received_at_ms: received_at,
+            envelope_problem: envelope_problem.map(str::to_owned),
         })
         .collect();
     let Ok(queue) = env.queue(DELIVERIES) else {
@@ -163,7 +194,7 @@ async fn enqueue(
         return EdgeError::StorageUnavailable.reply();
     }
     let names: Vec<&str> = pending.iter().map(|d| d.name.as_str()).collect();
-    responses::accepted(id, &names)
+    responses::accepted(id, &names, problem)
 }
 
 async fn direct(
@@ -177,27 +208,34 @@ async fn direct(
         id,
         body,
         signature,
+        envelope_problem,
         ..
     } = *incoming;
     // In parallel, each within the per-attempt timeout and all within the request's budget.
     let timeout = config.forward_timeout.min(config.direct_budget);
     let sends = pending.iter().map(|destination| async move {
         let (outcome, latency_ms) = forward::send(
-            &Forward {
-                url: &destination.url,
-                body,
+            &destination.url,
+            body,
+            &Forwarded {
                 event,
                 delivery_id: id,
                 attempt: 1,
                 signature,
+                envelope_problem,
             },
             timeout,
         )
         .await;
-        let delivered = outcome.label() == "delivered";
-        if delivered {
-            if let Ok(kv) = env.kv(STATE) {
+        let decision = decide(&outcome, 1, &config.retry, now_ms(), 0.0);
+        let delivered = decision == Decision::Delivered;
+        if let Ok(kv) = env.kv(STATE) {
+            if delivered {
                 deliver::mark_acked(&kv, &destination.name, id, config.dedup_ttl_seconds).await;
+            } else if decision == Decision::Gone {
+                // No queue to keep it in: AtlasBrokers gets the 502 (Replay sends it again),
+                // and /healthz tells the operator the hook is gone.
+                deliver::mark_gone(&kv, &destination.name, id).await;
             }
         }
         deliver::log(&AttemptLog {
