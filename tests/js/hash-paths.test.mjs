@@ -89,8 +89,9 @@ test("one Webhook verifies bodies that grow and shrink, text and bytes, in any o
     for (const size of [230, 70000, 300, 5000, 230, 140000, 1000]) {
       const body = bodyOfSize(size, rand);
       const header = hmac("whsec_grow", body);
-      assert.match(outcome(webhook, body, header), /^lead\.created:/, `text ${size}`);
-      assert.match(outcome(webhook, Buffer.from(body), header), /^lead\.created:/, `bytes ${size}`);
+      const id = crypto.createHash("sha256").update(body).digest("hex");
+      assert.equal(outcome(webhook, body, header), id, `text ${size}`);
+      assert.equal(outcome(webhook, Buffer.from(body), header), id, `bytes ${size}`);
       assert.equal(outcome(webhook, body + " ", header), "signature_mismatch", `tampered ${size}`);
     }
   }

@@ -227,7 +227,7 @@ module.exports = function suite(pkg, system) {
     assert.equal(forged.authentic, false);
     assert.equal(forged.body, undefined);
     // JSON.parse accepts deep nesting, so do we.
-    const deep = JSON.stringify({ ...JSON.parse(won), extra: JSON.parse("[".repeat(10000) + "]".repeat(10000)) });
+    const deep = won.replace(/\}$/, `,"extra":${"[".repeat(10000)}${"]".repeat(10000)}}`);
     assert.equal(wh.verify(deep, sign(SECRET, deep)).event, "deal.won");
   });
 
