@@ -22,7 +22,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindge
 # Folders whose code imports the package by name.
 PKG_CONSUMERS := tests/js examples/express examples/fetch-handler
 
-.PHONY: help setup debian-tools wasm-bindgen worker-build twiggy npm-tools worker pkg build pack test test-js dev send example generate size bench
+.PHONY: help setup debian-tools wasm-bindgen worker-build twiggy npm-tools worker pkg build pack test test-js dev send example generate size bench fuzz soak
 
 help:
 	@echo "make test      everything: fmt, clippy, Rust tests (native, wasm in Node and Chromium), docs,"
@@ -33,6 +33,9 @@ help:
 	@echo "make generate  rewrite files derived from src/catalog.rs (README table, fixtures)"
 	@echo "make size      sizes of the npm .wasm, entries and tarball"
 	@echo "make bench     suites against peers in one run (ratios), written to BENCHMARKS.md"
+	@echo "make fuzz      every cargo-fuzz target for FUZZ_SECONDS each (default 300)"
+	@echo "make soak      2,000 deliveries through the edge verifier with failing destinations,"
+	@echo "               written to RELIABILITY.md"
 
 # Rust components and the wasm target; python3 and node run the guide's snippets in tests.
 setup:
@@ -51,6 +54,7 @@ test: setup wasm-bindgen npm-tools debian-tools
 	CHROMEDRIVER=$$(command -v chromedriver) $(WASM_TEST) --test wasm_browser
 	cargo build --release --lib --target $(WASM_TARGET)
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+	bash fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 	$(MAKE) --no-print-directory test-js
 
 # The npm package's JS suites, against the packed tarball unpacked where each suite imports it.
@@ -62,6 +66,7 @@ test-js: pack worker
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
 	node --test tests/js/*.test.mjs tests/js/*.test.cjs
 	node bench/run.mjs --quick
+	node bench/soak.mjs --deliveries 150 --out target/RELIABILITY.smoke.md
 
 WRANGLER_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
@@ -154,6 +159,18 @@ TWIGGY_VERSION := 0.8.0
 twiggy:
 	@$(TOOLS)/bin/twiggy --version 2>/dev/null | grep -q ' $(TWIGGY_VERSION)$$' || \
 		cargo install --locked --force twiggy --version $(TWIGGY_VERSION) --root $(TOOLS)
+
+# The hand-written parsers under cargo fuzz (nightly and cargo-fuzz installed on first use):
+# the header, Summary::parse against serde_json, timestamps, the worker's config, Retry-After.
+# `make test` runs each for FUZZ_SMOKE_SECONDS; seeds are committed under fuzz/seeds/.
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 10
+fuzz: setup
+	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# Reliability under failing destinations, written to RELIABILITY.md (a smoke run is in make test).
+soak: pack worker debian-tools
+	node bench/soak.mjs
 
 # Speed against the peers that matter, measured side by side in one run (ratios, not times).
 bench: build pack debian-tools

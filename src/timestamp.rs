@@ -45,7 +45,12 @@ impl Timestamp {
 
     /// The instant as a [`SystemTime`].
     pub fn to_system_time(&self) -> SystemTime {
-        let magnitude = Duration::from_nanos(self.unix_nanos.unsigned_abs() as u64);
+        // Seconds and the rest apart: u64 nanoseconds end in 2554, RFC 3339 years in 9999.
+        let nanos = self.unix_nanos.unsigned_abs();
+        let magnitude = Duration::new(
+            (nanos / 1_000_000_000) as u64,
+            (nanos % 1_000_000_000) as u32,
+        );
         if self.unix_nanos >= 0 {
             UNIX_EPOCH + magnitude
         } else {
@@ -224,6 +229,25 @@ mod tests {
                 .to_system_time(),
             UNIX_EPOCH + Duration::from_secs(1_772_461_391)
         );
+        // Found by fuzzing: nanoseconds since the epoch outgrow u64 in 2554.
+        for (text, seconds) in [
+            ("2554-07-21T23:34:34Z", 18_446_744_074_i64),
+            ("9999-12-31T23:59:59.5Z", 253_402_300_799),
+            ("0000-01-01T00:00:00Z", -62_167_219_200),
+        ] {
+            let t = Timestamp::parse(text).unwrap().to_system_time();
+            let expected = if seconds >= 0 {
+                UNIX_EPOCH + Duration::from_secs(seconds as u64)
+            } else {
+                UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
+            };
+            let expected = if text.ends_with(".5Z") {
+                expected + Duration::from_millis(500)
+            } else {
+                expected
+            };
+            assert_eq!(t, expected, "{text}");
+        }
     }
 
     #[test]

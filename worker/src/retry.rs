@@ -158,8 +158,9 @@ pub fn backoff_ms(attempt: u32, policy: &RetryPolicy, jitter: f64) -> u64 {
 /// wait in milliseconds from `now_ms` (0 when the date has passed). `None` when unreadable.
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(seconds.saturating_mul(1000));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is still a (very long) wait, capped by the caller.
+        return Some(value.parse::<u64>().map_or(u64::MAX, |s| s.saturating_mul(1000)));
     }
     let at_ms = http_date_millis(value)?;
     Some(u64::try_from(at_ms).unwrap_or(0).saturating_sub(now_ms))
@@ -369,6 +370,11 @@ mod tests {
     #[test]
     fn retry_after_parsing() {
         assert_eq!(parse_retry_after(" 120 ", 0), Some(120_000));
+        assert_eq!(
+            parse_retry_after("18446744073709551616", 0),
+            Some(u64::MAX),
+            "found by fuzzing: beyond u64 is a long wait, not unreadable"
+        );
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777_000),
             Some(0)
