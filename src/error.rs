@@ -18,8 +18,8 @@ pub enum Error {
     SignatureMismatch,
     /// The body is larger than the configured maximum.
     BodyTooLarge {
-        /// Size of the rejected body in bytes.
-        size: usize,
+        /// Size of the rejected body in bytes (as far as it was read, or as declared).
+        size: u64,
         /// The configured maximum in bytes.
         max: usize,
     },

@@ -59,7 +59,7 @@ pub fn body_already_parsed_error() -> VerifyError {
 #[wasm_bindgen(js_name = bodyTooLargeError)]
 pub fn body_too_large_error(size: f64, max: f64) -> VerifyError {
     Error::BodyTooLarge {
-        size: size as usize,
+        size: size as u64,
         max: max as usize,
     }
     .into()

@@ -114,7 +114,7 @@ impl Webhook {
         let candidates = parse_header(header)?;
         if body.len() > self.max_body_bytes {
             return Err(Error::BodyTooLarge {
-                size: body.len(),
+                size: body.len() as u64,
                 max: self.max_body_bytes,
             });
         }

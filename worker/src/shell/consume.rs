@@ -26,7 +26,24 @@ pub(crate) async fn batch(
     // requests wait for a slot, and a response stuck behind them times out after reaching the
     // destination, which would then get the retry as a duplicate.
     let messages = batch.messages()?;
-    stream::iter(messages.iter().map(|m| handle(m, env, config)))
+    // Two chains of one delivery to one destination (a Replay while retries are pending) that
+    // come due together would both pass the acknowledgement check before either records it:
+    // within a batch, the first one goes on and the others are merged into it.
+    let mut seen = std::collections::HashSet::new();
+    let mut unique = Vec::with_capacity(messages.len());
+    for message in &messages {
+        let body = message.body();
+        let key = match (body.get("destination"), body.get("id")) {
+            (Some(d), Some(i)) => Some((d.to_string(), i.to_string())),
+            _ => None,
+        };
+        if key.is_some_and(|key| !seen.insert(key)) {
+            message.ack();
+        } else {
+            unique.push(message);
+        }
+    }
+    stream::iter(unique.into_iter().map(|m| handle(m, env, config)))
         .buffer_unordered(MAX_CONCURRENT_FORWARDS)
         .collect::<Vec<()>>()
         .await;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use atlasbrokers_webhooks::Error;
 use futures_util::future::join_all;
+use futures_util::StreamExt;
 use worker::{BatchMessageBuilder, Env, Method, Request};
 
 use super::forward;
@@ -22,20 +23,9 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
     if req.method() != Method::Post {
         return responses::rejected(&Error::MethodNotAllowed);
     }
-    let declared = req
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<usize>().ok());
-    if let Some(size) = declared.filter(|size| *size > config.max_body_bytes) {
-        return responses::rejected(&Error::BodyTooLarge {
-            size,
-            max: config.max_body_bytes,
-        });
-    }
-    let Ok(body) = req.bytes().await else {
-        return EdgeError::StorageUnavailable.reply();
+    let body = match read_body(&mut req, config.max_body_bytes).await {
+        Ok(body) => body,
+        Err(reply) => return reply,
     };
     let Some(webhook) = &config.webhook else {
         return EdgeError::InvalidConfig(config.problems.clone()).reply();
@@ -118,6 +108,43 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
                 .collect();
             results.extend(direct(env, config, &incoming, &pending).await);
             responses::direct(&id, &results, problem.as_ref())
+        }
+    }
+}
+
+/// The body, never read past `max` bytes: a declared oversize body is refused unread, and a
+/// chunked one (no Content-Length) is refused as soon as it passes the limit, so a sender
+/// cannot make the worker buffer more than `max` whatever the framing.
+async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, Reply> {
+    let too_large = |size: u64| responses::rejected(&Error::BodyTooLarge { size, max });
+    // u64: Content-Length may exceed wasm32's usize.
+    let declared = req
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(size) if size > max as u64 => Err(too_large(size)),
+        // The runtime enforces the declared length: one read, one copy.
+        Some(_) => req
+            .bytes()
+            .await
+            .map_err(|_| EdgeError::StorageUnavailable.reply()),
+        None => {
+            // No body at all is an empty one.
+            let Ok(mut stream) = req.stream() else {
+                return Ok(Vec::new());
+            };
+            let mut body = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(|_| EdgeError::StorageUnavailable.reply())?;
+                if body.len() + chunk.len() > max {
+                    return Err(too_large((body.len() + chunk.len()) as u64));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
         }
     }
 }

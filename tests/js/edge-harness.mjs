@@ -1,0 +1,257 @@
+// Shared by the fault matrix (tests/js/faults.test.mjs) and the soak run (bench/soak.mjs): the
+// built edge verifier under `wrangler dev --local` with its own config, state folder and
+// captured output, and scripted local destinations standing in for Zapier and Make.
+// Nothing here imports the npm package: callers pass `sign` so bench/ can use pkg/ directly.
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
+
+export { freePort };
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const WEBHOOK_PATH = "/webhooks/atlasbrokers";
+
+/**
+ * A destination on loopback that records every request. `respond(n, record)` scripts its
+ * answer to the n-th request (1-based): `{status, json | text, headers, delayMs}`, or
+ * `{reset: true}` to destroy the connection after reading the request (the answer is lost).
+ * A record is `processed` when the destination would have acted on it: it answered 2xx (even
+ * late) or dropped the connection after reading it all (the response was lost, not the work).
+ */
+export class Sink {
+  constructor(name, respond = () => ({ status: 200, json: { status: "success" } }), { token = randomToken() } = {}) {
+    this.name = name;
+    this.respond = respond;
+    this.token = token;
+    this.requests = [];
+  }
+  async listen(port) {
+    this.port = port ?? this.port ?? (await freePort());
+    this.server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", async () => {
+        const record = {
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+          at: Date.now(),
+          answeredAt: 0,
+          status: 0,
+          reset: false,
+          processed: false,
+        };
+        this.requests.push(record);
+        let answer;
+        try {
+          answer = (await this.respond(this.requests.length, record)) ?? { status: 200, json: {} };
+        } catch {
+          answer = { status: 500, json: { error: "sink script failed" } };
+        }
+        if (answer.delayMs) await sleep(answer.delayMs);
+        if (answer.reset) {
+          record.reset = true;
+          record.processed = true;
+          record.answeredAt = Date.now();
+          req.socket.destroy();
+          return;
+        }
+        record.status = answer.status;
+        record.answeredAt = Date.now();
+        // A 2xx means the destination did the work, whether or not the worker still listens.
+        record.processed = answer.status >= 200 && answer.status < 300;
+        res.writeHead(answer.status, {
+          "content-type": answer.text !== undefined ? "text/plain" : "application/json",
+          ...(answer.headers ?? {}),
+        });
+        res.end(answer.text ?? JSON.stringify(answer.json ?? {}));
+      });
+    });
+    // Keep-alive sockets would keep close() waiting.
+    this.sockets = new Set();
+    this.server.on("connection", (s) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    await new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.port, "127.0.0.1", resolve);
+    });
+    return this;
+  }
+  /** The hook URL: its path holds a token that must never show up in a log. */
+  get path() {
+    return `/hook/${this.name}-${this.token}`;
+  }
+  get url() {
+    return `http://127.0.0.1:${this.port}${this.path}`;
+  }
+  /** Requests carrying this exact body. */
+  of(body) {
+    return this.requests.filter((r) => r.body.toString("utf8") === body);
+  }
+  /** How many copies of `body` the destination acted on. */
+  copies(body) {
+    return this.of(body).filter((r) => r.processed).length;
+  }
+  close() {
+    if (!this.server) return Promise.resolve();
+    for (const s of this.sockets) s.destroy();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+export function randomToken() {
+  return Math.random().toString(36).slice(2, 10) + Math.random().toString(36).slice(2, 6);
+}
+
+/** Polls `check` until it stops throwing or `ms` pass; rethrows the last failure. */
+export async function eventually(check, ms = 30_000, every = 200) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(every);
+    }
+  }
+}
+
+/**
+ * Runs the built worker under `wrangler dev --local` with its own config and state folder
+ * (`dir`, created when not given; kept across `restart()`), capturing its output.
+ * `sign(secret, body)` signs posts; `secret` and `admin` are the ones in `secrets`.
+ */
+export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000 }) {
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "atlas-edge-"));
+  // A copy of the built worker: wrangler dev reloads when its code changes, and a reload drops
+  // the local queue's messages, so a rebuild elsewhere must not reach a running edge.
+  const build = path.join(dir, "build");
+  if (!fs.existsSync(build)) fs.cpSync(path.join(ROOT, "worker/build"), build, { recursive: true });
+  writeEdgeConfig(dir, { name, vars, secrets, queues, main: path.join(build, "worker/shim.mjs") });
+  const edge = {
+    dir,
+    persistTo: path.join(dir, "state"),
+    proc: null,
+    base: "",
+    // Output of earlier runs of this edge (before a restart).
+    earlier: "",
+    secret: secrets.ATLAS_WEBHOOK_SECRET,
+    adminToken: secrets.ADMIN_TOKEN,
+    async launch() {
+      const [port, inspector] = [await freePort(), await freePort()];
+      const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
+        "--persist-to", this.persistTo, "--show-interactive-dev-session=false"];
+      if (logLevel) args.push("--log-level", logLevel);
+      this.proc = start(path.join(BIN, "wrangler"), args, { cwd: dir, env: WRANGLER_ENV });
+      this.base = `http://127.0.0.1:${port}`;
+      await waitForHttp(this.base + "/healthz", readyMs, this.proc);
+      return this;
+    },
+    /** Everything wrangler printed, across restarts. */
+    output() {
+      return this.earlier + (this.proc ? this.proc.output() : "");
+    },
+    /** Times wrangler reloaded the worker (each drops what the local queue held). */
+    reloads() {
+      return this.output().split("Reloading local server").length - 1;
+    },
+    /** The worker's JSON attempt lines. */
+    attempts() {
+      return this.output()
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('{"deliveryId"'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l)];
+          } catch {
+            return [];
+          }
+        });
+    },
+    async post(body, header, extra = {}) {
+      const headers = { "content-type": "application/json", ...extra };
+      if (header !== null) headers["x-webhook-secret"] = header ?? sign(this.secret, body);
+      const started = performance.now();
+      const res = await fetch(this.base + (vars.WEBHOOK_PATH ?? WEBHOOK_PATH), { method: "POST", headers, body });
+      const text = await res.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = { text };
+      }
+      return { status: res.status, headers: res.headers, json, ms: performance.now() - started };
+    },
+    async admin(method, url, token = this.adminToken) {
+      const res = await fetch(this.base + url, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const text = await res.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = { text };
+      }
+      return { status: res.status, json };
+    },
+    async health() {
+      const res = await fetch(this.base + "/healthz");
+      return { status: res.status, json: await res.json() };
+    },
+    /** Ends wrangler and workerd (the whole process group) and waits until they are gone. */
+    async halt() {
+      const proc = this.proc;
+      if (!proc) return;
+      this.proc = null;
+      this.earlier += proc.output();
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        const exited = new Promise((r) => proc.child.once("exit", r));
+        proc.stop();
+        const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+        if (!killed) {
+          try {
+            process.kill(-proc.child.pid, "SIGKILL");
+          } catch {
+            // gone
+          }
+          await Promise.race([exited, sleep(5_000)]);
+        }
+      }
+      // workerd may outlive wrangler for a moment: its group got the signal too.
+      await sleep(300);
+    },
+    /** Stops it and starts it again on the same config and state folder. */
+    async restart() {
+      await this.halt();
+      return this.launch();
+    },
+    async stop({ keep = false } = {}) {
+      await this.halt();
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    return await edge.launch();
+  } catch (e) {
+    await edge.stop();
+    throw e;
+  }
+}
+
+/** Percentile (0-100) of a list of numbers, nearest rank. */
+export function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** A Markdown table from a header row and rows. */
+export function markdownTable(header, rows) {
+  const line = (cells) => `| ${cells.map((c) => String(c).replaceAll("|", "\\|")).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
