@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { EVENT_TYPES, Webhook, sign, sampleBody } from "atlasbrokers-webhooks";
 import { BIN, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
+import { eventually } from "./edge-harness.mjs";
 
 const SECRET = "whsec_edge_current_5c2e";
 const PREVIOUS = "whsec_edge_previous_19ab";
@@ -94,19 +95,6 @@ async function startEdge({ vars, secrets, queues = true }) {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `check` until it stops throwing or `ms` pass; rethrows the last failure. */
-async function eventually(check, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(200);
-    }
-  }
 }
 
 /** The headers every forwarded request must carry, for the exact body. */
