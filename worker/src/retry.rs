@@ -160,7 +160,11 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a u64 is still a (very long) wait, capped by the caller.
-        return Some(value.parse::<u64>().map_or(u64::MAX, |s| s.saturating_mul(1000)));
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(u64::MAX, |s| s.saturating_mul(1000)),
+        );
     }
     let at_ms = http_date_millis(value)?;
     Some(u64::try_from(at_ms).unwrap_or(0).saturating_sub(now_ms))
