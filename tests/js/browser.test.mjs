@@ -1,6 +1,7 @@
 // The browser example (examples/browser) in headless Chromium: paste a signed sample, verify,
 // read what the page shows; then a tampered body. Driven by playwright-core with Debian's
 // chromium as the executable (no browser download).
+import { createHash } from "node:crypto";
 import test from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -40,7 +41,8 @@ test("the inspector verifies a pasted delivery and shows the typed event", async
     await page.waitForSelector("#status");
     assert.equal(await page.getAttribute("#status", "data-status"), "verified");
     assert.equal(await page.textContent("#status"), "✓ deal.won");
-    assert.equal(await page.textContent("#key"), "Idempotency key: deal.won:ws_abc123:deal_mno321:2026-03-02T14:23:11.000Z");
+    const id = createHash("sha256").update(sampleBody("deal.won")).digest("hex");
+    assert.equal(await page.textContent("#key"), `Idempotency key: ${id}`);
     const rows = await page.$$eval("#fields tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     assert.deepEqual(rows.find((r) => r[0] === "value"), ["value", "2400", "number, required"]);
     assert.deepEqual(rows.find((r) => r[0] === "title"), ["title", '"Home Insurance Policy — Mitchell"', "string, required"]);

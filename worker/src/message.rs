@@ -187,7 +187,7 @@ mod tests {
 
     fn delivery() -> Delivery {
         Delivery {
-            id: "deal.won:ws_abc123:deal_mno321:2026-03-02T14:23:11.000Z".into(),
+            id: "e775fad58ae0e1bbb6123a4a2d667054535f5cc8b0d8639a643850a0ea9055be".into(),
             event: "deal.won".into(),
             destination: "zapier".into(),
             signature: "ab".repeat(32),
