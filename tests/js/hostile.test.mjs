@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { Webhook, WebhookVerificationError, sign } from "atlasbrokers-webhooks";
 import { BIN, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
+import { eventually, sleep } from "./edge-harness.mjs";
 import * as C from "./hostile-cases.mjs";
 
 const { SECRET, OTHER_SECRET, ADMIN, MARKER, RUN, PATH, sha256hex, bytesOf } = C;
@@ -39,20 +40,6 @@ const STATUS = {
   invalid_option: 500,
 };
 const AUTHENTIC_CODES = new Set(["invalid_json", "invalid_envelope"]);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it stops throwing or `ms` pass; rethrows the last failure. */
-async function eventually(check, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(200);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // (a) npm package
