@@ -95,6 +95,15 @@ impl Error {
         }
     }
 
+    /// The JSON path of the field an `invalid_envelope` names (e.g. `data.title`); `None` for
+    /// every other error. Safe to log and return: a name, never a value.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidEnvelope { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// Whether the body was authentic: the error was found after its signature verified
     /// (`invalid_json`, `invalid_envelope`). Such a delivery came from AtlasBrokers and will
     /// not be sent again: store the body you verified before answering, rather than lose it.

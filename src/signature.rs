@@ -57,9 +57,7 @@ impl Key {
     }
 
     pub(crate) fn sign(&self, body: &[u8]) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(body);
-        to_hex(&mac.finalize().into_bytes())
+        to_hex(&self.mac(body))
     }
 
     /// The MAC of `body`.

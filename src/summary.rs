@@ -103,10 +103,7 @@ pub(crate) fn event_of(body: &[u8]) -> Option<Cow<'_, str>> {
     let Ok(Value::Object(envelope)) = json::parse(body) else {
         return None;
     };
-    match last(&envelope, "event") {
-        Some(Value::Str(s)) if !s.is_empty() => Some(s.get()),
-        _ => None,
-    }
+    non_empty(last(&envelope, "event"), "event", "").ok()
 }
 
 /// The value of `key` in an object's entries; with duplicate keys the last one wins, as in

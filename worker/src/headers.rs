@@ -47,9 +47,9 @@ pub fn forward_headers(f: &Forwarded<'_>) -> Vec<(&'static str, String)> {
 /// `X-Atlas-Envelope-Problem` for an error found after the signature verified: the code, and
 /// the field when there is one (`invalid_envelope; field=data.title`). Never a value.
 pub fn envelope_problem(error: &Error) -> String {
-    match error {
-        Error::InvalidEnvelope { field, .. } => format!("{}; field={field}", error.code()),
-        _ => error.code().to_owned(),
+    match error.field() {
+        Some(field) => format!("{}; field={field}", error.code()),
+        None => error.code().to_owned(),
     }
 }
 

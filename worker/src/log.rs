@@ -48,10 +48,7 @@ impl<'a> EnvelopeWarning<'a> {
             level: "warn",
             delivery_id,
             envelope_problem: error.code(),
-            field: match error {
-                atlasbrokers_webhooks::Error::InvalidEnvelope { field, .. } => Some(field),
-                _ => None,
-            },
+            field: error.field(),
             action: if strict { "refused" } else { "forwarded" },
         }
     }

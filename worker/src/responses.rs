@@ -131,11 +131,7 @@ pub fn accepted(
 /// it was marked: the code and the field, never a value.
 fn add_problem(body: &mut serde_json::Value, problem: Option<&atlasbrokers_webhooks::Error>) {
     if let Some(error) = problem {
-        let field = match error {
-            atlasbrokers_webhooks::Error::InvalidEnvelope { field, .. } => Some(*field),
-            _ => None,
-        };
-        body["envelopeProblem"] = json!({ "code": error.code(), "field": field });
+        body["envelopeProblem"] = json!({ "code": error.code(), "field": error.field() });
     }
 }
 

@@ -177,23 +177,28 @@ async fn keep(kv: &KvStore, delivery: &Delivery, body: &[u8], found_gone: Option
             return false;
         }
     }
-    let Ok(text) = String::from_utf8(body.to_vec()) else {
-        // Not UTF-8 (an authentic non-JSON body): it stays in KV under its key, kept as long.
-        if let Some(key) = &delivery.body_key {
-            if let Ok(put) = kv.put_bytes(key, body) {
-                if put
-                    .expiration_ttl(deliver::KEEP_TTL_SECONDS)
-                    .execute()
-                    .await
-                    .is_err()
-                {
+    let kept = match std::str::from_utf8(body) {
+        Ok(text) => parked(delivery, Some(text.to_owned()), None),
+        // Not UTF-8 (an authentic non-JSON body): it stays in KV under its key (receive put it
+        // there), now kept as long as the record.
+        Err(_) => {
+            if let Some(key) = &delivery.body_key {
+                let stored = match kv.put_bytes(key, body) {
+                    Ok(put) => put
+                        .expiration_ttl(deliver::KEEP_TTL_SECONDS)
+                        .execute()
+                        .await
+                        .is_ok(),
+                    Err(_) => false,
+                };
+                if !stored {
                     return false;
                 }
             }
+            parked(delivery, None, delivery.body_key.clone())
         }
-        return deliver::park(kv, &parked(delivery, None, delivery.body_key.clone())).await;
     };
-    deliver::park(kv, &parked(delivery, Some(text), None)).await
+    deliver::park(kv, &kept).await
 }
 
 fn parked(delivery: &Delivery, body: Option<String>, body_key: Option<String>) -> Parked {

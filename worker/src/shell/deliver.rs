@@ -93,10 +93,7 @@ pub(crate) async fn count_envelope_problem(kv: &KvStore, error: &Error, at_ms: u
     stats.count += 1;
     stats.last_at_ms = at_ms;
     stats.last_code = error.code().to_owned();
-    stats.last_field = match error {
-        Error::InvalidEnvelope { field, .. } => Some((*field).to_owned()),
-        _ => None,
-    };
+    stats.last_field = error.field().map(str::to_owned);
     if let Ok(json) = serde_json::to_string(&stats) {
         if let Ok(put) = kv.put(keys::ENVELOPE_PROBLEMS, json) {
             let _ = put.execute().await;
