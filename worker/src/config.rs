@@ -59,7 +59,10 @@ pub struct Config {
     /// Total time direct mode may spend forwarding (AtlasBrokers waits 10 s).
     pub direct_budget: Duration,
     pub retry: RetryPolicy,
-    pub dedup_ttl_seconds: u64,
+    /// How long a body too large for a queue message waits in KV for its deliveries.
+    pub body_ttl_seconds: u64,
+    /// The queue whose messages are forwarded (`DELIVERY_QUEUE`); see [`DEFAULT_DELIVERY_QUEUE`].
+    pub delivery_queue: String,
     pub admin_token: Option<String>,
     /// `STRICT_ENVELOPE=true`: refuse (400) authentic bodies that are not the expected
     /// envelope, as before; by default they are forwarded, marked, and counted.
@@ -67,9 +70,23 @@ pub struct Config {
     pub problems: Vec<String>,
 }
 
-/// Reads the configuration. `get` looks a var or secret up by name; `queue_bound` tells
-/// whether the `DELIVERIES` queue binding exists.
-pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config {
+/// The default name of the delivery queue (`DELIVERY_QUEUE`): messages from any other queue
+/// (the dead-letter queue Cloudflare moves failing messages to) are recorded, never forwarded.
+pub const DEFAULT_DELIVERY_QUEUE: &str = "atlasbrokers-deliveries";
+
+/// Which bindings the environment has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    /// The `DELIVERIES` queue producer.
+    pub queue: bool,
+    /// The `LEDGER` D1 database.
+    pub ledger: bool,
+}
+
+/// Reads the configuration. `get` looks a var or secret up by name; `bound` tells which
+/// bindings exist.
+pub fn parse(get: impl Fn(&str) -> Option<String>, bound: Bound) -> Config {
+    let queue_bound = bound.queue;
     let get = |name: &str| {
         get(name)
             .map(|v| v.trim().to_owned())
@@ -102,8 +119,13 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config 
         backoff_max_ms: number("BACKOFF_MAX_MS", 3_600_000, 0, 43_200_000),
         retry_after_max_ms: number("RETRY_AFTER_MAX_SECONDS", 3_600, 0, 43_200) * 1000,
     };
-    // KV's shortest expiration is 60 s.
-    let dedup_ttl_seconds = number("DEDUP_TTL_SECONDS", 7 * 86_400, 60, 365 * 86_400);
+    // KV's shortest expiration is 60 s. DEDUP_TTL_SECONDS is its name from version 0.2.
+    let body_ttl_name = if get("BODY_TTL_SECONDS").is_none() && get("DEDUP_TTL_SECONDS").is_some() {
+        "DEDUP_TTL_SECONDS"
+    } else {
+        "BODY_TTL_SECONDS"
+    };
+    let body_ttl_seconds = number(body_ttl_name, 7 * 86_400, 60, 365 * 86_400);
 
     let webhook = build_webhook(&get, tolerance, max_body_bytes, &mut problems);
 
@@ -133,6 +155,16 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config 
     let strict_envelope = flag(&get, "STRICT_ENVELOPE", &mut problems);
     let destinations = destinations(&get, allow_loopback, &mut problems);
 
+    if !bound.ledger {
+        problems.push(
+            "no LEDGER D1 database is bound: `wrangler d1 create atlasbrokers-ledger`, add it to \
+             wrangler.toml as binding \"LEDGER\", then `wrangler d1 migrations apply LEDGER \
+             --remote`"
+                .into(),
+        );
+    }
+    let delivery_queue = get("DELIVERY_QUEUE").unwrap_or_else(|| DEFAULT_DELIVERY_QUEUE.to_owned());
+
     let path = get("WEBHOOK_PATH").unwrap_or_else(|| DEFAULT_PATH.to_owned());
     if !path.starts_with('/') {
         problems.push("WEBHOOK_PATH must start with \"/\"".into());
@@ -147,7 +179,8 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, queue_bound: bool) -> Config 
         forward_timeout: Duration::from_millis(forward_timeout_ms),
         direct_budget: Duration::from_millis(direct_budget_ms),
         retry,
-        dedup_ttl_seconds,
+        body_ttl_seconds,
+        delivery_queue,
         admin_token: get("ADMIN_TOKEN"),
         strict_envelope,
         problems,
@@ -323,7 +356,13 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        parse(|name| map.get(name).cloned(), queue_bound)
+        parse(
+            |name| map.get(name).cloned(),
+            Bound {
+                queue: queue_bound,
+                ledger: true,
+            },
+        )
     }
 
     const SECRET: (&str, &str) = ("ATLAS_WEBHOOK_SECRET", "whsec_x");
@@ -350,8 +389,32 @@ mod tests {
         assert_eq!(c.retry.max_attempts, 15);
         assert!(!c.strict_envelope);
         assert_eq!(c.forward_timeout, Duration::from_secs(10));
-        assert_eq!(c.dedup_ttl_seconds, 604_800);
+        assert_eq!(c.body_ttl_seconds, 604_800);
+        assert_eq!(c.delivery_queue, DEFAULT_DELIVERY_QUEUE);
         assert_eq!(c.path, DEFAULT_PATH);
+    }
+
+    #[test]
+    fn the_ledger_is_required_and_the_old_ttl_name_still_read() {
+        let get = |n: &str| match n {
+            "ATLAS_WEBHOOK_SECRET" => Some("whsec_x".to_owned()),
+            "ZAPIER_HOOK_URL" => Some("https://h.example/z".to_owned()),
+            "DEDUP_TTL_SECONDS" => Some("3600".to_owned()),
+            _ => None,
+        };
+        let without = parse(
+            get,
+            Bound {
+                queue: true,
+                ledger: false,
+            },
+        );
+        assert!(
+            without.problems.iter().any(|p| p.contains("LEDGER")),
+            "{:?}",
+            without.problems
+        );
+        assert_eq!(without.body_ttl_seconds, 3600);
     }
 
     #[test]

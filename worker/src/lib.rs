@@ -8,7 +8,9 @@
 
 pub mod auth;
 pub mod config;
+pub mod filters;
 pub mod headers;
+pub mod ledger;
 pub mod log;
 pub mod message;
 pub mod responses;

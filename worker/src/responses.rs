@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::message::{EnvelopeProblems, GoneMark};
+use crate::ledger::{PausedRow, SCHEMA_VERSION};
 use crate::retry::Outcome;
 
 /// A response to send.
@@ -38,6 +38,11 @@ pub enum EdgeError {
     UnknownDestination(String),
     UnknownEvent(String),
     UnknownDeadLetter,
+    UnknownDelivery,
+    /// An admin filter that cannot be read (the reason, naming the parameter).
+    InvalidFilter(String),
+    /// A replay whose body is no longer stored.
+    BodyUnavailable,
 }
 
 impl EdgeError {
@@ -50,6 +55,9 @@ impl EdgeError {
             EdgeError::UnknownDestination(_) => "unknown_destination",
             EdgeError::UnknownEvent(_) => "unknown_event",
             EdgeError::UnknownDeadLetter => "unknown_dead_letter",
+            EdgeError::UnknownDelivery => "unknown_delivery",
+            EdgeError::InvalidFilter(_) => "invalid_filter",
+            EdgeError::BodyUnavailable => "body_unavailable",
         }
     }
 
@@ -57,7 +65,10 @@ impl EdgeError {
         match self {
             EdgeError::NotFound
             | EdgeError::UnknownDestination(_)
-            | EdgeError::UnknownDeadLetter => 404,
+            | EdgeError::UnknownDeadLetter
+            | EdgeError::UnknownDelivery => 404,
+            EdgeError::InvalidFilter(_) => 400,
+            EdgeError::BodyUnavailable => 410,
             EdgeError::InvalidConfig(_) => 500,
             EdgeError::StorageUnavailable => 503,
             EdgeError::Unauthorized => 401,
@@ -92,6 +103,13 @@ impl EdgeError {
             EdgeError::UnknownDeadLetter => {
                 "no such dead letter: list them with GET /admin/dead-letters".into()
             }
+            EdgeError::UnknownDelivery => {
+                "no such delivery in the ledger: list them with GET /admin/deliveries".into()
+            }
+            EdgeError::InvalidFilter(reason) => format!("{reason}; see \"Admin API\" in README.md"),
+            EdgeError::BodyUnavailable => "this delivery's body is no longer stored (bodies of \
+                dead letters are kept 30 days): press Replay in AtlasBrokers to send it again"
+                .into(),
         }
     }
 
@@ -116,13 +134,23 @@ pub fn rejected(error: &atlasbrokers_webhooks::Error) -> Reply {
     reply
 }
 
+/// Queue mode: what was queued, and for which destinations nothing was (already delivered, or
+/// kept for a paused destination).
 pub fn accepted(
     delivery_id: &str,
-    destinations: &[&str],
+    queued: &[&str],
+    delivered: &[&str],
+    kept: &[&str],
     problem: Option<&atlasbrokers_webhooks::Error>,
 ) -> Reply {
     let mut body =
-        json!({ "status": "accepted", "deliveryId": delivery_id, "destinations": destinations });
+        json!({ "status": "accepted", "deliveryId": delivery_id, "destinations": queued });
+    if !delivered.is_empty() {
+        body["alreadyDelivered"] = json!(delivered);
+    }
+    if !kept.is_empty() {
+        body["kept"] = json!(kept);
+    }
     add_problem(&mut body, problem);
     Reply::new(202, body)
 }
@@ -209,24 +237,32 @@ pub fn direct(
     Reply::new(if all_ok { 200 } else { 502 }, body)
 }
 
-/// What `/healthz` reports beside the configuration, read from storage by the shell.
+/// What `/healthz` reports beside the configuration, read from the ledger by the shell.
 #[derive(Debug, Default)]
 pub struct Health {
-    /// Destinations marked gone, with how many deliveries are kept for each.
-    pub gone: Vec<(String, GoneMark, usize)>,
-    pub envelope_problems: EnvelopeProblems,
-    /// False when storage could not be read: the report is then incomplete.
-    pub storage_ok: bool,
+    /// Destinations paused (answered 410 Gone), with how many deliveries are kept for each.
+    pub paused: Vec<PausedRow>,
+    pub dead_letters: u64,
+    /// Authentic bodies that were not the envelope: how many, the last one's time and
+    /// `X-Atlas-Envelope-Problem` (a code and a field, never a value).
+    pub envelope_problems: u64,
+    pub last_envelope_problem: Option<(u64, String)>,
+    /// The ledger's `schema_version`; `None` when it could not be read.
+    pub schema_version: Option<u32>,
 }
 
-/// `GET /healthz`: names and numbers only, never secrets or URLs. 503 while misconfigured or
-/// while a destination is gone, saying what to do.
+/// `GET /healthz`: names and numbers only, never secrets or URLs. 503 while misconfigured,
+/// while the ledger is unreadable or behind its migrations, or while a destination is gone,
+/// saying what to do.
 pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
-    let ok = config.problems.is_empty() && health.gone.is_empty();
+    let ledger_ok = health.schema_version == Some(SCHEMA_VERSION);
+    let ok = config.problems.is_empty() && health.paused.is_empty() && ledger_ok;
     let gone: Vec<_> = health
-        .gone
+        .paused
         .iter()
-        .map(|(name, mark, kept)| {
+        .map(|p| {
+            let name = &p.name;
+            let kept = p.kept;
             let secret = config
                 .destinations
                 .iter()
@@ -234,7 +270,8 @@ pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
                 .map_or("its hook URL secret", |d| d.secret.as_str());
             json!({
                 "destination": name,
-                "sinceMs": mark.since_ms,
+                "reason": p.reason,
+                "sinceMs": p.since,
                 "kept": kept,
                 "action": format!(
                     "{name} answered 410 Gone: its hook was deleted or turned off, and {kept} \
@@ -245,7 +282,22 @@ pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
             })
         })
         .collect();
-    let problems = &health.envelope_problems;
+    let ledger = match health.schema_version {
+        Some(v) if v == SCHEMA_VERSION => json!({ "state": "ok", "schemaVersion": v }),
+        found => json!({
+            "state": if found.is_some() { "schema_behind" } else { "unavailable" },
+            "schemaVersion": found,
+            "expected": SCHEMA_VERSION,
+            "action": "apply the ledger's migrations: `wrangler d1 migrations apply LEDGER \
+                --remote` (deliveries are still accepted; they are forwarded once it is ready)",
+        }),
+    };
+    let (last_at, last) = health
+        .last_envelope_problem
+        .as_ref()
+        .map_or((None, None), |(at, header)| {
+            (Some(*at), Some(header.as_str()))
+        });
     Reply::new(
         if ok { 200 } else { 503 },
         json!({
@@ -257,29 +309,80 @@ pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
             "destinations": config.destinations.iter().map(|d| json!({
                 "name": d.name,
                 "events": d.events,
-                "gone": health.gone.iter().any(|(name, _, _)| name == &d.name),
+                "gone": health.paused.iter().any(|p| p.name == d.name),
             })).collect::<Vec<_>>(),
             "gone": gone,
+            "deadLetters": health.dead_letters,
             "envelopeProblems": {
-                "count": problems.count,
-                "lastAtMs": (problems.count > 0).then_some(problems.last_at_ms),
-                "lastCode": (problems.count > 0).then_some(&problems.last_code),
-                "lastField": problems.last_field,
+                "count": health.envelope_problems,
+                "lastAtMs": last_at,
+                "last": last,
                 "strict": config.strict_envelope,
             },
-            "storage": if health.storage_ok { "ok" } else { "unavailable" },
+            "ledger": ledger,
             "admin": config.admin_token.is_some(),
             "problems": config.problems,
         }),
     )
 }
 
-/// `POST /admin/destinations/{name}/resume`: the gone mark is cleared and the kept deliveries
+/// `POST /admin/destinations/{name}/resume`: the pause is lifted and the kept deliveries
 /// are queued again, oldest first.
 pub fn resuming(destination: &str, kept: usize) -> Reply {
     Reply::new(
         202,
         json!({ "status": "resuming", "destination": destination, "kept": kept }),
+    )
+}
+
+/// `POST /admin/test/{destination}`: 200 when the destination accepted the sample, else 502.
+pub fn test_sent(event: &str, result: &DestinationResult) -> Reply {
+    Reply::new(
+        if result.ok() { 200 } else { 502 },
+        json!({
+            "status": if result.ok() { "sent" } else { "failed" },
+            "event": event,
+            "destination": result,
+        }),
+    )
+}
+
+/// An admin answer with rows from the ledger (already shaped by the shell).
+pub fn listing(key: &str, rows: serde_json::Value) -> Reply {
+    Reply::new(200, json!({ key: rows }))
+}
+
+/// One delivery, its destinations and its attempts.
+pub fn delivery(
+    delivery: serde_json::Value,
+    targets: serde_json::Value,
+    attempts: serde_json::Value,
+) -> Reply {
+    Reply::new(
+        200,
+        json!({ "delivery": delivery, "destinations": targets, "attempts": attempts }),
+    )
+}
+
+/// A dead letter sent again (a new generation, from its first attempt).
+pub fn replaying(delivery_id: &str, destination: &str) -> Reply {
+    Reply::new(
+        202,
+        json!({ "status": "replaying", "deliveryId": delivery_id, "destination": destination }),
+    )
+}
+
+/// A bulk replay: how many matched, were queued, and could not be (their bodies expired, or
+/// the queue failed: run it again for those). With `dryRun`, only the count.
+pub fn bulk_replay(matched: usize, replayed: usize, failed: usize, dry_run: bool) -> Reply {
+    Reply::new(
+        if dry_run { 200 } else { 202 },
+        json!({
+            "status": if dry_run { "dry_run" } else { "replaying" },
+            "matched": matched,
+            "replayed": replayed,
+            "failed": failed,
+        }),
     )
 }
 
@@ -326,34 +429,45 @@ mod tests {
             ),
         ]
         .into();
-        let config = crate::config::parse(|n| vars.get(n).map(|v| v.to_string()), true);
-        let r = healthz(&config, "0.1.0", &Health::default());
+        let config = crate::config::parse(
+            |n| vars.get(n).map(|v| v.to_string()),
+            crate::config::Bound {
+                queue: true,
+                ledger: true,
+            },
+        );
+        let ready = Health {
+            schema_version: Some(SCHEMA_VERSION),
+            ..Health::default()
+        };
+        let r = healthz(&config, "0.1.0", &ready);
         let text = r.body.to_string();
         assert_eq!(r.status, 200);
         assert!(text.contains("\"zapier\"") && text.contains("\"queue\""));
         assert!(!text.contains("capability") && !text.contains("whsec_top_secret"));
-        let broken = crate::config::parse(|_| None, false);
+        let broken = crate::config::parse(
+            |_| None,
+            crate::config::Bound {
+                queue: false,
+                ledger: true,
+            },
+        );
         let r = healthz(&broken, "0.1.0", &Health::default());
         assert_eq!(r.status, 503);
         assert!(r.body["problems"].as_array().unwrap().len() >= 2);
 
         // A gone destination: 503, named, with what to do, and still no URL.
         let health = Health {
-            gone: vec![(
-                "zapier".into(),
-                GoneMark {
-                    since_ms: 5,
-                    delivery_id: "ab".repeat(32),
-                },
-                3,
-            )],
-            envelope_problems: EnvelopeProblems {
-                count: 2,
-                last_at_ms: 9,
-                last_code: "invalid_envelope".into(),
-                last_field: Some("data.title".into()),
-            },
-            storage_ok: true,
+            paused: vec![PausedRow {
+                name: "zapier".into(),
+                reason: "gone".into(),
+                since: 5,
+                kept: 3,
+            }],
+            envelope_problems: 2,
+            last_envelope_problem: Some((9, "invalid_envelope; field=data.title".into())),
+            schema_version: Some(SCHEMA_VERSION),
+            dead_letters: 4,
         };
         let r = healthz(&config, "0.1.0", &health);
         assert_eq!(r.status, 503);
@@ -366,18 +480,55 @@ mod tests {
         );
         assert_eq!(r.body["destinations"][0]["gone"], true);
         assert_eq!(r.body["envelopeProblems"]["count"], 2);
-        assert_eq!(r.body["envelopeProblems"]["lastField"], "data.title");
+        assert_eq!(
+            r.body["envelopeProblems"]["last"],
+            "invalid_envelope; field=data.title"
+        );
+        assert_eq!(r.body["deadLetters"], 4);
         assert!(!r.body.to_string().contains("capability"));
+    }
+
+    #[test]
+    fn healthz_says_when_the_ledger_needs_its_migrations() {
+        let config = crate::config::parse(
+            |n| match n {
+                "ATLAS_WEBHOOK_SECRET" => Some("whsec_x".to_owned()),
+                "ZAPIER_HOOK_URL" => Some("https://hooks.zapier.com/x".to_owned()),
+                _ => None,
+            },
+            crate::config::Bound {
+                queue: true,
+                ledger: true,
+            },
+        );
+        let ready = Health {
+            schema_version: Some(SCHEMA_VERSION),
+            ..Health::default()
+        };
+        assert_eq!(healthz(&config, "0", &ready).status, 200);
+        for (version, state) in [(None, "unavailable"), (Some(1), "schema_behind")] {
+            let health = Health {
+                schema_version: version,
+                ..Health::default()
+            };
+            let r = healthz(&config, "0", &health);
+            assert_eq!(r.status, 503);
+            assert_eq!(r.body["ledger"]["state"], state);
+            assert!(r.body["ledger"]["action"]
+                .as_str()
+                .unwrap()
+                .contains("migrations apply"));
+        }
     }
 
     #[test]
     fn authentic_bodies_that_are_not_the_envelope_are_accepted_and_say_why() {
         let e = atlasbrokers_webhooks::Summary::parse(br#"{"event":"ping"}"#).unwrap_err();
-        let r = accepted("id", &["zapier"], Some(&e));
+        let r = accepted("id", &["zapier"], &[], &[], Some(&e));
         assert_eq!(r.status, 202);
         assert_eq!(r.body["envelopeProblem"]["code"], "invalid_envelope");
         assert_eq!(r.body["envelopeProblem"]["field"], "timestamp");
-        assert!(accepted("id", &["zapier"], None)
+        assert!(accepted("id", &["zapier"], &[], &[], None)
             .body
             .get("envelopeProblem")
             .is_none());
@@ -398,6 +549,9 @@ mod tests {
             EdgeError::UnknownDestination("x".into()),
             EdgeError::UnknownEvent("x".into()),
             EdgeError::UnknownDeadLetter,
+            EdgeError::UnknownDelivery,
+            EdgeError::InvalidFilter("limit must be from 1 to 500".into()),
+            EdgeError::BodyUnavailable,
         ] {
             let r = e.reply();
             assert_eq!(r.body["error"], e.code());

@@ -59,20 +59,48 @@ pub enum Decision {
     Dead { reason: DeadReason },
 }
 
+/// Why a delivery became a dead letter (the ledger's `dead_reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeadReason {
     /// A 3xx, or a 4xx that is neither retryable nor 410: retrying would not help.
     Rejected,
     /// Every allowed attempt failed.
     Exhausted,
+    /// A large body's KV entry expired before it could be sent.
+    BodyExpired,
+    /// The message names a destination the configuration no longer has.
+    UnknownDestination,
+    /// Cloudflare moved the message to the dead-letter queue after its own retries (a
+    /// consumer that kept failing to record an outcome): recorded, never forwarded from there.
+    DeadLetterQueue,
+    /// Direct mode: the destination failed during the request and AtlasBrokers got a 502
+    /// (its Replay button sends it again).
+    DirectFailed,
 }
 
 impl DeadReason {
+    pub const ALL: [DeadReason; 6] = [
+        DeadReason::Rejected,
+        DeadReason::Exhausted,
+        DeadReason::BodyExpired,
+        DeadReason::UnknownDestination,
+        DeadReason::DeadLetterQueue,
+        DeadReason::DirectFailed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DeadReason::Rejected => "rejected",
             DeadReason::Exhausted => "exhausted",
+            DeadReason::BodyExpired => "body_expired",
+            DeadReason::UnknownDestination => "unknown_destination",
+            DeadReason::DeadLetterQueue => "dead_letter_queue",
+            DeadReason::DirectFailed => "direct_failed",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<DeadReason> {
+        DeadReason::ALL.into_iter().find(|r| r.as_str() == text)
     }
 }
 

@@ -1,15 +1,23 @@
-//! The admin API, only when the ADMIN_TOKEN secret is set: dead letters, resuming a gone
-//! destination, and test sends.
+//! The admin API, only when the ADMIN_TOKEN secret is set: deliveries and their attempts, dead
+//! letters (list, replay one, replay all matching a filter), resuming a paused destination, and
+//! test sends. Everything it shows comes from the ledger; payloads never leave KV except
+//! toward a destination.
 
 use atlasbrokers_webhooks::{delivery_id, EventType};
 use serde_json::json;
 use worker::{Env, Method, Request};
 
-use super::{deliver, forward, DELIVERIES, STATE};
+use super::ledger::{self, int, rows, rows_of, text, Db};
+use super::{bodies, forward, now_ms, DELIVERIES};
 use crate::auth::bearer_matches;
 use crate::config::{Config, Mode};
+use crate::filters::{
+    self, dead_letter_id, parse_dead_letter_id, AttemptRow, DeadLetterRow, DeliveryDetail,
+    DeliveryRow, Filter, TargetDetail, TargetSummary, MAX_LIMIT,
+};
 use crate::headers::Forwarded;
-use crate::message::{keys, DeadLetter, Parked};
+use crate::ledger::{DeliveryIdRow, State, KEPT_FOR, UNPAUSE};
+use crate::message::replay_message;
 use crate::responses::{self, DestinationResult, EdgeError, Reply};
 
 pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
@@ -21,137 +29,262 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     if !bearer_matches(authorization.as_deref(), token) {
         return EdgeError::Unauthorized.reply();
     }
+    // From the raw URL: worker's Url parsing would link the `url` crate's IDNA tables
+    // (~150 KB) into the upload. Filter values need no percent-decoding (names and numbers).
+    let url = req.inner().url();
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or("");
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, ["admin", "dead-letters"]) => list(env).await,
-        (Method::Post, ["admin", "dead-letters", id, "replay"]) => replay(env, config, id).await,
-        (Method::Post, ["admin", "destinations", name, "resume"]) => {
-            resume(env, config, name).await
-        }
-        (Method::Post, ["admin", "test", destination]) => {
-            // From the raw URL: worker's Url parsing would link the `url` crate's IDNA
-            // tables (~150 KB) into the upload. Event names need no percent-decoding.
-            let url = req.inner().url();
-            let event = crate::routes::query_param(&url, "event").unwrap_or("deal.won");
-            test_send(config, destination, event).await
-        }
-        _ => EdgeError::NotFound.reply(),
+    let route = (req.method(), segments.as_slice());
+    if let (Method::Post, ["admin", "test", destination]) = route {
+        let event = crate::routes::query_param(&url, "event").unwrap_or("deal.won");
+        return test_send(config, destination, event).await;
     }
-}
-
-fn reply(status: u16, body: serde_json::Value) -> Reply {
-    Reply {
-        status,
-        body,
-        allow: None,
-    }
-}
-
-async fn list(env: &Env) -> Reply {
-    let Ok(kv) = env.kv(STATE) else {
+    let Some(db) = ledger::open(env) else {
         return EdgeError::StorageUnavailable.reply();
     };
-    let mut letters = Vec::new();
-    let mut cursor = None;
-    loop {
-        let mut request = kv.list().prefix(keys::DEAD_PREFIX.to_owned());
-        if let Some(c) = cursor.take() {
-            request = request.cursor(c);
-        }
-        let Ok(page) = request.execute().await else {
-            return EdgeError::StorageUnavailable.reply();
-        };
-        for key in page.keys {
-            if let Ok(Some(letter)) = kv.get(&key.name).json::<DeadLetter>().await {
-                letters.push(json!(letter.summary(&key.name)));
+    let filter = || filters::parse(query).map_err(|e| EdgeError::InvalidFilter(e).reply());
+    let result = match route {
+        (Method::Get, ["admin", "dead-letters"]) => match filter() {
+            Ok(f) => dead_letters(&db, &f).await,
+            Err(reply) => return reply,
+        },
+        (Method::Post, ["admin", "dead-letters", "replay"]) => match filter() {
+            Ok(f) => {
+                let dry_run = crate::routes::query_param(&url, "dryRun") == Some("true");
+                replay_all(env, &db, config, &f, dry_run).await
             }
+            Err(reply) => return reply,
+        },
+        (Method::Post, ["admin", "dead-letters", id, "replay"]) => {
+            replay_one(env, &db, config, id).await
         }
-        if page.list_complete || page.cursor.is_none() {
-            break;
+        (Method::Get, ["admin", "deliveries"]) => match filter() {
+            Ok(f) => deliveries(&db, &f).await,
+            Err(reply) => return reply,
+        },
+        (Method::Get, ["admin", "deliveries", id]) => delivery(&db, id).await,
+        (Method::Post, ["admin", "destinations", name, "resume"]) => {
+            resume(env, &db, config, name).await
         }
-        cursor = page.cursor;
-    }
-    reply(200, json!({ "deadLetters": letters }))
+        _ => return EdgeError::NotFound.reply(),
+    };
+    result.unwrap_or_else(|_| EdgeError::StorageUnavailable.reply())
 }
 
-/// Sends a dead letter again from its first attempt; the record goes once it is handed over.
-async fn replay(env: &Env, config: &Config, id: &str) -> Reply {
-    if !keys::is_dead(id) {
-        return EdgeError::UnknownDeadLetter.reply();
+async fn dead_letters(db: &Db, filter: &Filter) -> worker::Result<Reply> {
+    let (sql, binds) = filters::dead_letters(filter);
+    let mut letters = rows::<DeadLetterRow>(db, &sql, &binds).await?;
+    for letter in &mut letters {
+        letter.id = dead_letter_id(&letter.delivery_id, &letter.destination);
     }
-    let Ok(kv) = env.kv(STATE) else {
-        return EdgeError::StorageUnavailable.reply();
-    };
-    let letter = match kv.get(id).json::<DeadLetter>().await {
-        Ok(Some(letter)) => letter,
-        Ok(None) => return EdgeError::UnknownDeadLetter.reply(),
-        Err(_) => return EdgeError::StorageUnavailable.reply(),
-    };
-    let delivery = crate::message::Delivery {
-        attempt: 1,
-        ..letter.delivery.clone()
-    };
-    let handed_over = match (config.mode, env.queue(DELIVERIES)) {
-        (Mode::Queue, Ok(queue)) => queue.send(delivery.clone()).await.is_ok(),
-        _ => false,
-    };
-    if !handed_over {
-        return EdgeError::StorageUnavailable.reply();
+    Ok(responses::listing("deadLetters", json!(letters)))
+}
+
+async fn deliveries(db: &Db, filter: &Filter) -> worker::Result<Reply> {
+    let (sql, binds) = filters::deliveries(filter);
+    let mut list = rows::<DeliveryRow>(db, &sql, &binds).await?;
+    let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let targets =
+        rows_of::<TargetSummary>(db, filters::TARGETS_OF_DELIVERIES, &[text(&ids)]).await?;
+    for delivery in &mut list {
+        delivery.destinations = targets
+            .iter()
+            .filter(|t| t.delivery_id == delivery.id)
+            .cloned()
+            .collect();
     }
-    let _ = kv.delete(id).await;
-    reply(
-        202,
-        json!({
-            "status": "replaying",
-            "deliveryId": delivery.id,
-            "destination": delivery.destination,
-        }),
+    Ok(responses::listing("deliveries", json!(list)))
+}
+
+/// "Did Zapier get it?": one delivery, each destination's state, every attempt.
+async fn delivery(db: &Db, id: &str) -> worker::Result<Reply> {
+    if !is_delivery_id(id) {
+        return Ok(EdgeError::UnknownDelivery.reply());
+    }
+    let results = db
+        .batch(vec![
+            ledger::stmt(db, filters::DELIVERY, &[text(id)])?,
+            ledger::stmt(db, filters::TARGETS_OF_DELIVERY, &[text(id)])?,
+            ledger::stmt(db, filters::ATTEMPTS_OF_DELIVERY, &[text(id)])?,
+        ])
+        .await?;
+    let [found, targets, attempts] = results.as_slice() else {
+        return Ok(EdgeError::StorageUnavailable.reply());
+    };
+    let Some(found) = found.results::<DeliveryDetail>()?.into_iter().next() else {
+        return Ok(EdgeError::UnknownDelivery.reply());
+    };
+    Ok(responses::delivery(
+        json!(found),
+        json!(targets.results::<TargetDetail>()?),
+        json!(attempts.results::<AttemptRow>()?),
+    ))
+}
+
+fn is_delivery_id(id: &str) -> bool {
+    id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Why a (delivery, destination) could not be sent again.
+enum NotSent {
+    /// Not in the expected state (someone else replayed it, or it is not dead/kept).
+    Unknown,
+    BodyGone,
+    Storage,
+}
+
+/// Sends a dead or kept (delivery, destination) again as a new generation: the ledger row
+/// first (so the message is the live one), then the message; if the queue refuses it, the row
+/// goes back to what it was.
+async fn send_again(
+    env: &Env,
+    db: &Db,
+    config: &Config,
+    id: &str,
+    destination: &str,
+    from: State,
+) -> Result<(), NotSent> {
+    let queue = match (config.mode, env.queue(DELIVERIES)) {
+        (Mode::Queue, Ok(queue)) => queue,
+        // Direct mode keeps no bodies: AtlasBrokers' Replay sends it again.
+        (Mode::Direct, _) => return Err(NotSent::BodyGone),
+        _ => return Err(NotSent::Storage),
+    };
+    let stored = match ledger::stored(db, id).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Err(NotSent::Unknown),
+        Err(_) => return Err(NotSent::Storage),
+    };
+    let Some(key) = stored.body_key.clone() else {
+        return Err(NotSent::BodyGone);
+    };
+    let key: String = key;
+    let kv = bodies::store(env).ok_or(NotSent::Storage)?;
+    let body = match bodies::get(&kv, &key).await {
+        Ok(Some(body)) => body,
+        Ok(None) => return Err(NotSent::BodyGone),
+        Err(()) => return Err(NotSent::Storage),
+    };
+    let message = replay_message(&stored, destination, &body, &key);
+    match ledger::restart(db, id, destination, from, now_ms()).await {
+        Ok(true) => {}
+        Ok(false) => return Err(NotSent::Unknown),
+        Err(_) => return Err(NotSent::Storage),
+    }
+    if queue.send(message).await.is_err() {
+        let _ = ledger::undo_restart(db, id, destination, from, now_ms()).await;
+        return Err(NotSent::Storage);
+    }
+    Ok(())
+}
+
+async fn replay_one(env: &Env, db: &Db, config: &Config, id: &str) -> worker::Result<Reply> {
+    let Some((delivery, destination)) = parse_dead_letter_id(id) else {
+        return Ok(EdgeError::UnknownDeadLetter.reply());
+    };
+    Ok(
+        match send_again(env, db, config, delivery, destination, State::Dead).await {
+            Ok(()) => responses::replaying(delivery, destination),
+            Err(NotSent::Unknown) => EdgeError::UnknownDeadLetter.reply(),
+            Err(NotSent::BodyGone) => EdgeError::BodyUnavailable.reply(),
+            Err(NotSent::Storage) => EdgeError::StorageUnavailable.reply(),
+        },
     )
 }
 
-/// Clears a destination's gone mark and queues every delivery kept for it again, oldest
-/// first, each from its first attempt. A kept record goes once its message is queued, so an
+/// Every dead letter matching the filter (up to its `limit`, at most 500 a call: run it again
+/// for more), oldest first so they arrive in the order they were received.
+async fn replay_all(
+    env: &Env,
+    db: &Db,
+    config: &Config,
+    filter: &Filter,
+    dry_run: bool,
+) -> worker::Result<Reply> {
+    let (sql, binds) = filters::dead_letters(filter);
+    let mut letters = rows::<DeadLetterRow>(db, &sql, &binds).await?;
+    if dry_run {
+        return Ok(responses::bulk_replay(letters.len(), 0, 0, true));
+    }
+    letters.reverse();
+    let (mut replayed, mut failed) = (0, 0);
+    for letter in &letters {
+        match send_again(
+            env,
+            db,
+            config,
+            &letter.delivery_id,
+            &letter.destination,
+            State::Dead,
+        )
+        .await
+        {
+            Ok(()) => replayed += 1,
+            // Replayed meanwhile by someone else: not a failure.
+            Err(NotSent::Unknown) => {}
+            Err(_) => failed += 1,
+        }
+    }
+    Ok(responses::bulk_replay(
+        letters.len(),
+        replayed,
+        failed,
+        false,
+    ))
+}
+
+/// Lifts a destination's pause and queues every delivery kept for it again, oldest first,
+/// each from its first attempt. A kept delivery stays kept until its message is queued, so an
 /// interrupted resume loses nothing (run it again for the rest).
-async fn resume(env: &Env, config: &Config, name: &str) -> Reply {
+async fn resume(env: &Env, db: &Db, config: &Config, name: &str) -> worker::Result<Reply> {
     if !config.destinations.iter().any(|d| d.name == name) {
-        return EdgeError::UnknownDestination(name.to_owned()).reply();
+        return Ok(EdgeError::UnknownDestination(name.to_owned()).reply());
     }
-    let Ok(kv) = env.kv(STATE) else {
-        return EdgeError::StorageUnavailable.reply();
-    };
-    if kv.delete(&keys::gone(name)).await.is_err() {
-        return EdgeError::StorageUnavailable.reply();
-    }
-    let Ok(names) = deliver::parked_keys(&kv, name).await else {
-        return EdgeError::StorageUnavailable.reply();
-    };
-    let mut kept = Vec::new();
-    for key in names {
-        if let Ok(Some(parked)) = kv.get(&key).json::<Parked>().await {
-            kept.push((key, parked));
+    ledger::stmt(db, UNPAUSE, &[text(name)])?.run().await?;
+    let mut count = 0;
+    loop {
+        let kept = rows_of::<DeliveryIdRow>(db, KEPT_FOR, &[text(name), int(u64::from(MAX_LIMIT))])
+            .await?;
+        if kept.is_empty() {
+            break;
+        }
+        let mut progressed = false;
+        for row in &kept {
+            match send_again(env, db, config, &row.delivery_id, name, State::Paused).await {
+                Ok(()) => {
+                    count += 1;
+                    progressed = true;
+                }
+                Err(NotSent::Unknown) => progressed = true,
+                Err(NotSent::BodyGone) => {
+                    // Its body expired: it becomes a dead letter, recorded as such.
+                    let _ = ledger::stmt(
+                        db,
+                        "UPDATE targets SET state = 'dead', dead_reason = 'body_expired', \
+                         updated_at = ?3 WHERE delivery_id = ?1 AND destination = ?2 \
+                         AND state = 'paused'",
+                        &[text(&row.delivery_id), text(name), int(now_ms())],
+                    )?
+                    .run()
+                    .await;
+                    progressed = true;
+                }
+                Err(NotSent::Storage) => return Ok(EdgeError::StorageUnavailable.reply()),
+            }
+        }
+        if !progressed {
+            break;
         }
     }
-    kept.sort_by_key(|(_, p)| (p.delivery.received_at_ms, p.parked_at_ms));
-    if kept.is_empty() {
-        return responses::resuming(name, 0);
-    }
-    let queue = match (config.mode, env.queue(DELIVERIES)) {
-        (Mode::Queue, Ok(queue)) => queue,
-        _ => return EdgeError::StorageUnavailable.reply(),
-    };
-    let count = kept.len();
-    for (key, parked) in kept {
-        if queue.send(parked.delivery).await.is_err() {
-            return EdgeError::StorageUnavailable.reply();
-        }
-        let _ = kv.delete(&key).await;
-    }
-    responses::resuming(name, count)
+    Ok(responses::resuming(name, count))
 }
 
 /// Sends the catalog's sample of `event` to one destination, signed with the current secret,
-/// so Zapier's "Test trigger" and Make's "Run once" learn the event's fields. Not deduplicated.
+/// so Zapier's "Test trigger" and Make's "Run once" learn the event's fields. Not recorded in
+/// the ledger and not deduplicated.
 async fn test_send(config: &Config, destination: &str, event: &str) -> Reply {
     let Some(target) = config.destinations.iter().find(|d| d.name == destination) else {
         return EdgeError::UnknownDestination(destination.to_owned()).reply();
@@ -176,10 +309,5 @@ async fn test_send(config: &Config, destination: &str, event: &str) -> Reply {
         config.forward_timeout,
     )
     .await;
-    let result = DestinationResult::new(&target.name, &outcome);
-    let status = if result.ok() { 200 } else { 502 };
-    reply(
-        status,
-        json!({ "status": if result.ok() { "sent" } else { "failed" }, "event": event, "destination": result }),
-    )
+    responses::test_sent(event, &DestinationResult::new(&target.name, &outcome))
 }

@@ -1,114 +1,163 @@
-//! The queue consumers: deliveries (forward, then retry or give up) and dead letters (record).
+//! The queue consumers. Messages from the delivery queue are forwarded (claim, POST, settle);
+//! messages from any other queue (the dead-letter queue Cloudflare moves a message to after
+//! its own retries) are recorded as dead letters and never forwarded.
 
 use futures_util::stream::{self, StreamExt};
-use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt};
+use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, QueueRetryOptionsBuilder};
 
-use worker::kv::KvStore;
-
-use super::forward;
-use super::{deliver, now_ms, DEAD_LETTERS, DELIVERIES, STATE};
+use super::{bodies, forward, ledger, log, log_line, now_ms, DELIVERIES};
 use crate::config::Config;
 use crate::headers::Forwarded;
+use crate::ledger::{after_claim, claim_until, settle, Claim, Settlement};
 use crate::log::AttemptLog;
-use crate::message::{keys, DeadLetter, Delivery, Parked};
-use crate::retry::{decide, Decision, Outcome};
+use crate::message::{Delivery, LegacyDeadLetter};
+use crate::retry::{decide, DeadReason, Decision};
 
 /// workerd's limit of simultaneous outgoing connections per invocation.
 const MAX_CONCURRENT_FORWARDS: usize = 6;
+
+/// What becomes of a message.
+enum Done {
+    Ack,
+    /// Deliver it again after this many seconds (the queue's own retry: counts toward its
+    /// `max_retries`, after which Cloudflare moves it to the dead-letter queue).
+    Retry(u32),
+}
+
+/// Storage failed: try again after as long as the message has waited so far (30 s to an
+/// hour), so the waits double and an outage of D1 or KV is ridden out within the queue's
+/// retries.
+fn storage_retry(message: &Message<serde_json::Value>) -> Done {
+    let age_ms = now_ms().saturating_sub(message.timestamp().as_millis());
+    Done::Retry((age_ms / 1000).clamp(30, 3600) as u32)
+}
 
 pub(crate) async fn batch(
     batch: MessageBatch<serde_json::Value>,
     env: &Env,
     config: &Config,
 ) -> worker::Result<()> {
+    let forwarding = batch.queue() == config.delivery_queue;
+    let messages = batch.messages()?;
     // Concurrently, so one slow or failing destination never holds up another's delivery, but
     // no more at once than workerd's six simultaneous connections per invocation: past that,
     // requests wait for a slot, and a response stuck behind them times out after reaching the
     // destination, which would then get the retry as a duplicate.
-    let messages = batch.messages()?;
-    // Two chains of one delivery to one destination (a Replay while retries are pending) that
-    // come due together would both pass the acknowledgement check before either records it:
-    // within a batch, the first one goes on and the others are merged into it.
-    let mut seen = std::collections::HashSet::new();
-    let mut unique = Vec::with_capacity(messages.len());
-    for message in &messages {
-        let body = message.body();
-        let key = match (body.get("destination"), body.get("id")) {
-            (Some(d), Some(i)) => Some((d.to_string(), i.to_string())),
-            _ => None,
-        };
-        if key.is_some_and(|key| !seen.insert(key)) {
-            message.ack();
-        } else {
-            unique.push(message);
-        }
-    }
-    stream::iter(unique.into_iter().map(|m| handle(m, env, config)))
+    stream::iter(messages.iter().map(|m| handle(m, env, config, forwarding)))
         .buffer_unordered(MAX_CONCURRENT_FORWARDS)
         .collect::<Vec<()>>()
         .await;
     Ok(())
 }
 
-async fn handle(message: &Message<serde_json::Value>, env: &Env, config: &Config) {
+async fn handle(
+    message: &Message<serde_json::Value>,
+    env: &Env,
+    config: &Config,
+    forwarding: bool,
+) {
     let body = message.body().clone();
-    let done = if body.get("delivery").is_some() {
-        match serde_json::from_value::<DeadLetter>(body) {
-            Ok(letter) => record_dead_letter(env, &letter).await,
-            Err(_) => true, // not ours: nothing to do with it
-        }
-    } else {
-        match serde_json::from_value::<Delivery>(body) {
-            Ok(delivery) => deliver(env, config, delivery).await,
-            Err(_) => true,
-        }
+    // Ours from version 0.2's dead-letter queue ({"delivery": ...}), or a delivery.
+    let delivery = match serde_json::from_value::<LegacyDeadLetter>(body.clone()) {
+        Ok(letter) => Some(letter.delivery),
+        Err(_) => serde_json::from_value::<Delivery>(body).ok(),
     };
-    // `false`: storage failed before the outcome was safely recorded; let the queue retry.
-    if done {
-        message.ack();
+    let Some(delivery) = delivery else {
+        return message.ack(); // not ours: nothing to do with it
+    };
+    let done = if forwarding {
+        deliver(message, env, config, delivery).await
     } else {
-        message.retry();
+        record_dead_letter(message, env, config, &delivery).await
+    };
+    match done {
+        Done::Ack => message.ack(),
+        Done::Retry(seconds) => message.retry_with_options(
+            &QueueRetryOptionsBuilder::new()
+                .with_delay_seconds(seconds)
+                .build(),
+        ),
     }
 }
 
-/// One attempt of one delivery to one destination. Returns whether the message is done with.
-async fn deliver(env: &Env, config: &Config, delivery: Delivery) -> bool {
-    let Ok(kv) = env.kv(STATE) else {
-        return false;
+/// One attempt of one delivery to one destination.
+async fn deliver(
+    message: &Message<serde_json::Value>,
+    env: &Env,
+    config: &Config,
+    delivery: Delivery,
+) -> Done {
+    let Some(db) = ledger::open(env) else {
+        return storage_retry(message);
     };
-    if deliver::is_acked(&kv, &delivery.destination, &delivery.id).await {
-        return true; // a replay raced an earlier delivery: already there
-    }
     let Some(destination) = config
         .destinations
         .iter()
         .find(|d| d.name == delivery.destination)
     else {
-        return dead(env, &delivery, "unknown_destination", None).await;
+        return bury(message, env, &delivery, DeadReason::UnknownDestination).await;
     };
-    let body: Vec<u8> = match (&delivery.body, &delivery.body_key) {
-        (Some(body), _) => body.as_bytes().to_vec(),
-        (None, Some(key)) => match kv.get(key).bytes().await {
-            Ok(Some(body)) => body,
-            Ok(None) => return dead(env, &delivery, "body_expired", None).await,
-            Err(_) => return false,
-        },
-        (None, None) => return dead(env, &delivery, "body_expired", None).await,
+    let token = super::claim_token();
+    let now = now_ms();
+    let until = claim_until(now, config.forward_timeout.as_millis() as u64);
+    let row = match ledger::claim(&db, &delivery, &token, until, now).await {
+        Ok(Some(row)) => row,
+        _ => return storage_retry(message),
     };
-    // A gone destination gets nothing until the operator resumes it; its deliveries wait.
-    match deliver::gone_mark(&kv, &delivery.destination).await {
-        Ok(Some(_)) => return keep(&kv, &delivery, &body, None).await,
-        Ok(None) => {}
-        Err(()) => return false,
-    }
+    let (generation, attempt) = match after_claim(delivery.position(), &row, &token, now) {
+        Claim::Forward {
+            generation,
+            attempt,
+        } => (generation, attempt),
+        Claim::Done(_) => return Done::Ack,
+        Claim::Wait { seconds } => return Done::Retry(seconds),
+        Claim::Keep { generation } => {
+            let Some(body) = body_of(env, &delivery).await else {
+                return storage_retry(message);
+            };
+            let Some(key) = bodies::keep(env, &delivery.id, &body).await else {
+                return storage_retry(message);
+            };
+            return match ledger::keep(&db, &delivery, generation, &key, now_ms()).await {
+                Ok(()) => Done::Ack,
+                Err(_) => storage_retry(message),
+            };
+        }
+    };
 
+    let body = match (&delivery.body, &delivery.body_key) {
+        (Some(body), _) => body.as_bytes().to_vec(),
+        (None, Some(key)) => match bodies::store(env) {
+            Some(kv) => match bodies::get(&kv, key).await {
+                Ok(Some(body)) => body,
+                Ok(None) => {
+                    let settlement = settle(
+                        &Decision::Dead {
+                            reason: DeadReason::BodyExpired,
+                        },
+                        now_ms(),
+                    );
+                    return settled(
+                        message,
+                        ledger::settle(&db, &delivery, &token, None, &settlement, None, now_ms())
+                            .await,
+                    );
+                }
+                Err(()) => return storage_retry(message),
+            },
+            None => return storage_retry(message),
+        },
+        (None, None) => return bury(message, env, &delivery, DeadReason::BodyExpired).await,
+    };
+
+    let started = now_ms();
     let (outcome, latency_ms) = forward::send(
         &destination.url,
         &body,
         &Forwarded {
             event: &delivery.event,
             delivery_id: &delivery.id,
-            attempt: delivery.attempt,
+            attempt,
             signature: &delivery.signature,
             envelope_problem: delivery.envelope_problem.as_deref(),
         },
@@ -117,135 +166,147 @@ async fn deliver(env: &Env, config: &Config, delivery: Delivery) -> bool {
     .await;
     let decision = decide(
         &outcome,
-        delivery.attempt,
+        attempt,
         &config.retry,
         now_ms(),
         js_sys::Math::random(),
     );
-    deliver::log(&AttemptLog {
+    let settlement: Settlement = settle(&decision, now_ms());
+    log(&AttemptLog {
         delivery_id: &delivery.id,
         event: &delivery.event,
         destination: &delivery.destination,
-        attempt: delivery.attempt,
+        attempt,
         status: outcome.status(),
         latency_ms,
         outcome: outcome.label(),
-        next: match decision {
-            Decision::Delivered => "done",
-            Decision::Retry { .. } => "retry",
-            Decision::Gone => "kept",
-            Decision::Dead { .. } => "dead",
-        },
+        next: settlement.next,
         retry_in_seconds: match decision {
             Decision::Retry { delay_seconds } => Some(delay_seconds),
             _ => None,
         },
     });
+    // What must exist before the ledger says so: the retry's message, or the body a replay
+    // or resume will need.
+    let mut body_key = None;
     match decision {
-        Decision::Delivered => {
-            deliver::mark_acked(
-                &kv,
-                &delivery.destination,
-                &delivery.id,
-                config.dedup_ttl_seconds,
-            )
-            .await;
-            true
-        }
-        // The attempt count travels in the message, so a retry is a new message.
-        Decision::Retry { delay_seconds } => match env.queue(DELIVERIES) {
-            Ok(queue) => queue
-                .send(
-                    MessageBuilder::new(delivery.next_attempt())
-                        .delay_seconds(delay_seconds)
-                        .build(),
-                )
-                .await
-                .is_ok(),
-            Err(_) => false,
-        },
-        Decision::Gone => keep(&kv, &delivery, &body, Some(&delivery.id)).await,
-        Decision::Dead { reason } => dead(env, &delivery, reason.as_str(), Some(&outcome)).await,
-    }
-}
-
-/// Keeps a delivery for a gone destination (marking it gone first when this attempt found
-/// out), with its body, for the operator's resume.
-async fn keep(kv: &KvStore, delivery: &Delivery, body: &[u8], found_gone: Option<&str>) -> bool {
-    if let Some(id) = found_gone {
-        if !deliver::mark_gone(kv, &delivery.destination, id).await {
-            return false;
-        }
-    }
-    let kept = match std::str::from_utf8(body) {
-        Ok(text) => parked(delivery, Some(text.to_owned()), None),
-        // Not UTF-8 (an authentic non-JSON body): it stays in KV under its key (receive put it
-        // there), now kept as long as the record.
-        Err(_) => {
-            if let Some(key) = &delivery.body_key {
-                let stored = match kv.put_bytes(key, body) {
-                    Ok(put) => put
-                        .expiration_ttl(deliver::KEEP_TTL_SECONDS)
-                        .execute()
-                        .await
-                        .is_ok(),
-                    Err(_) => false,
-                };
-                if !stored {
-                    return false;
-                }
+        Decision::Retry { delay_seconds } => {
+            let sent = match env.queue(DELIVERIES) {
+                Ok(queue) => queue
+                    .send(
+                        MessageBuilder::new(delivery.retry(generation, attempt))
+                            .delay_seconds(delay_seconds)
+                            .build(),
+                    )
+                    .await
+                    .is_ok(),
+                Err(_) => false,
+            };
+            if !sent {
+                return storage_retry(message);
             }
-            parked(delivery, None, delivery.body_key.clone())
         }
+        Decision::Gone | Decision::Dead { .. } => {
+            match bodies::keep(env, &delivery.id, &body).await {
+                Some(key) => body_key = Some(key),
+                None => return storage_retry(message),
+            }
+        }
+        Decision::Delivered => {}
+    }
+    let record = ledger::AttemptRecord {
+        generation,
+        attempt,
+        started_at: started,
+        latency_ms,
+        status: outcome.status(),
+        outcome: outcome.label(),
     };
-    deliver::park(kv, &kept).await
+    settled(
+        message,
+        ledger::settle(
+            &db,
+            &delivery,
+            &token,
+            Some(&record),
+            &settlement,
+            body_key.as_deref(),
+            now_ms(),
+        )
+        .await,
+    )
 }
 
-fn parked(delivery: &Delivery, body: Option<String>, body_key: Option<String>) -> Parked {
-    Parked {
-        delivery: Delivery {
-            attempt: 1,
-            body,
-            body_key,
-            ..delivery.clone()
+/// After settling: `Ok(false)` means a consumer that outlived its claim was overtaken (the
+/// one that took over records the outcome); an error leaves the claim to expire, and this
+/// message comes back to take it over.
+fn settled(message: &Message<serde_json::Value>, result: worker::Result<bool>) -> Done {
+    match result {
+        Ok(true) => Done::Ack,
+        Ok(false) => {
+            log_line(&format!(
+                "{{\"level\":\"warn\",\"superseded\":true,\"queueMessage\":{:?}}}",
+                message.id()
+            ));
+            Done::Ack
+        }
+        Err(_) => storage_retry(message),
+    }
+}
+
+/// The message's body: inline, or from KV.
+async fn body_of(env: &Env, delivery: &Delivery) -> Option<Vec<u8>> {
+    match (&delivery.body, &delivery.body_key) {
+        (Some(body), _) => Some(body.as_bytes().to_vec()),
+        (None, Some(key)) => bodies::get(&bodies::store(env)?, key).await.ok().flatten(),
+        (None, None) => None,
+    }
+}
+
+/// Records a message as a dead letter (if it is the live one), its body kept for a replay.
+async fn bury(
+    message: &Message<serde_json::Value>,
+    env: &Env,
+    delivery: &Delivery,
+    reason: DeadReason,
+) -> Done {
+    let Some(db) = ledger::open(env) else {
+        return storage_retry(message);
+    };
+    let body_key = match body_of(env, delivery).await {
+        Some(body) => match bodies::keep(env, &delivery.id, &body).await {
+            Some(key) => Some(key),
+            None => return storage_retry(message),
         },
-        parked_at_ms: now_ms(),
+        // Nothing to keep (an expired large body): recorded all the same.
+        None => None,
+    };
+    match ledger::bury(&db, delivery, reason, body_key.as_deref(), now_ms()).await {
+        Ok(_) => Done::Ack,
+        Err(_) => storage_retry(message),
     }
 }
 
-/// Hands a delivery to the dead-letter queue (or records it directly when none is bound).
-async fn dead(env: &Env, delivery: &Delivery, reason: &str, outcome: Option<&Outcome>) -> bool {
-    let letter = DeadLetter {
-        delivery: delivery.clone(),
-        reason: reason.to_owned(),
-        last_outcome: outcome.map_or("none", Outcome::label).to_owned(),
-        last_status: outcome.and_then(Outcome::status),
-        failed_at_ms: now_ms(),
-    };
-    match env.queue(DEAD_LETTERS) {
-        Ok(queue) => queue.send(letter).await.is_ok(),
-        Err(_) => record_dead_letter(env, &letter).await,
-    }
-}
-
-async fn record_dead_letter(env: &Env, letter: &DeadLetter) -> bool {
-    let Ok(kv) = env.kv(STATE) else {
-        return false;
-    };
-    let key = keys::dead(
-        letter.failed_at_ms,
-        &letter.delivery.destination,
-        &letter.delivery.id,
+/// A message from the dead-letter queue: Cloudflare gave up on it after the consumer failed to
+/// settle it `max_retries` times. Recorded as a dead letter when it was the live one; never
+/// forwarded from here.
+async fn record_dead_letter(
+    message: &Message<serde_json::Value>,
+    env: &Env,
+    config: &Config,
+    delivery: &Delivery,
+) -> Done {
+    let done = bury(message, env, delivery, DeadReason::DeadLetterQueue).await;
+    log_line(
+        &serde_json::json!({
+            "level": "warn",
+            "deadLetterQueue": true,
+            "deliveryId": delivery.id,
+            "destination": delivery.destination,
+            "recorded": matches!(done, Done::Ack),
+            "deliveryQueue": config.delivery_queue,
+        })
+        .to_string(),
     );
-    let Ok(json) = serde_json::to_string(letter) else {
-        return true;
-    };
-    match kv.put(&key, json) {
-        Ok(put) => put
-            .expiration_ttl(deliver::KEEP_TTL_SECONDS)
-            .execute()
-            .await
-            .is_ok(),
-        Err(_) => false,
-    }
+    done
 }

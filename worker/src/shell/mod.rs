@@ -2,10 +2,11 @@
 //! and does it. No decision is made here that could be made without I/O.
 
 mod admin;
+mod bodies;
 mod consume;
-mod deliver;
 mod forward;
 mod health;
+mod ledger;
 mod receive;
 
 use std::cell::RefCell;
@@ -16,9 +17,8 @@ use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Resul
 use crate::config::{self, Config};
 use crate::responses::{EdgeError, Reply};
 
-/// Binding names, as in wrangler.toml.
+/// Binding names, as in wrangler.toml (the ledger's is `crate::ledger::BINDING`).
 pub(crate) const DELIVERIES: &str = "DELIVERIES";
-pub(crate) const DEAD_LETTERS: &str = "DEAD_LETTERS";
 pub(crate) const STATE: &str = "STATE";
 
 /// A var or secret by name (both are strings to the worker).
@@ -42,7 +42,10 @@ fn load_config(env: &Env) -> Rc<Config> {
         }
         let config = Rc::new(config::parse(
             |name| lookup(env, name),
-            env.queue(DELIVERIES).is_ok(),
+            config::Bound {
+                queue: env.queue(DELIVERIES).is_ok(),
+                ledger: ledger::open(env).is_some(),
+            },
         ));
         for problem in &config.problems {
             worker::console_error!(
@@ -57,6 +60,20 @@ fn load_config(env: &Env) -> Rc<Config> {
 
 pub(crate) fn now_ms() -> u64 {
     worker::Date::now().as_millis()
+}
+
+/// A claim's token: unique per attempt, so a consumer recognizes its own claim.
+pub(crate) fn claim_token() -> String {
+    let part = || (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+    format!("{:014x}{:014x}", part(), part())
+}
+
+pub(crate) fn log(entry: &crate::log::AttemptLog<'_>) {
+    log_line(&entry.line());
+}
+
+pub(crate) fn log_line(line: &str) {
+    worker::console_log!("{line}");
 }
 
 #[event(fetch)]

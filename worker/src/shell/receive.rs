@@ -9,14 +9,14 @@ use futures_util::future::join_all;
 use futures_util::StreamExt;
 use worker::{BatchMessageBuilder, Env, Method, Request};
 
-use super::forward;
-use super::{deliver, now_ms, DELIVERIES, STATE};
+use super::{bodies, forward, ledger, log_line, now_ms, DELIVERIES};
 use crate::config::{Config, Mode};
 use crate::headers::{self, Forwarded};
+use crate::ledger::{after_claim, claim_until, on_receipt, settle_direct, Claim, Receipt, State};
 use crate::log::{AttemptLog, EnvelopeWarning};
 use crate::message::{keys, Delivery, INLINE_BODY_MAX};
 use crate::responses::{self, DestinationResult, EdgeError, Reply};
-use crate::retry::{decide, Decision};
+use crate::retry::{decide, DeadReason, Decision};
 use crate::routes::{destinations_for, Destination};
 
 pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Reply {
@@ -38,7 +38,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
         Err(error) => return responses::rejected(&error),
     };
     let id = authentic.delivery_id();
-    let (event, problem) = match authentic.summary() {
+    let (event, workspace, problem) = match authentic.summary() {
         Ok(summary) => {
             // wasm has no clock of its own: the tolerance window is checked against the
             // request time.
@@ -48,19 +48,20 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
             if let Err(error) = webhook.check_timestamp(summary.timestamp()) {
                 return responses::rejected(&error);
             }
-            (Some(summary.event().to_owned()), None)
+            (
+                Some(summary.event().to_owned()),
+                Some(summary.workspace_id().to_owned()),
+                None,
+            )
         }
         // Authentic but not the envelope we expect: AtlasBrokers will not send it again, so
         // it is forwarded, marked, and counted, unless the operator asked for the old 400.
         Err(error) => {
-            deliver::log_line(&EnvelopeWarning::new(&id, &error, config.strict_envelope).line());
-            if let Ok(kv) = env.kv(STATE) {
-                deliver::count_envelope_problem(&kv, &error, received_at).await;
-            }
+            log_line(&EnvelopeWarning::new(&id, &error, config.strict_envelope).line());
             if config.strict_envelope {
                 return responses::rejected(&error);
             }
-            (authentic.event().map(|e| e.into_owned()), Some(error))
+            (authentic.event().map(|e| e.into_owned()), None, Some(error))
         }
     };
     // Only now: an unauthenticated caller learns nothing about the configuration.
@@ -71,24 +72,10 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
     if targets.is_empty() {
         return responses::unrouted(&id, event.as_deref(), problem.as_ref());
     }
-
-    // Replays: only destinations that have not acknowledged this delivery get it again.
-    let kv = env.kv(STATE).ok();
-    let mut pending = Vec::new();
-    let mut already = Vec::new();
-    for target in targets {
-        match &kv {
-            Some(kv) if deliver::is_acked(kv, &target.name, &id).await => already.push(target),
-            _ => pending.push(target),
-        }
-    }
-    if pending.is_empty() {
-        return responses::duplicate(&id);
-    }
-
     let envelope_problem = problem.as_ref().map(headers::envelope_problem);
     let incoming = Incoming {
         event: event.as_deref().unwrap_or(""),
+        workspace_id: workspace.as_deref(),
         id: &id,
         body: &body,
         signature: &authentic.signature(),
@@ -96,17 +83,9 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
         envelope_problem: envelope_problem.as_deref(),
     };
     match config.mode {
-        Mode::Queue => enqueue(env, config, &incoming, &pending, problem.as_ref()).await,
+        Mode::Queue => enqueue(env, config, &incoming, &targets, problem.as_ref()).await,
         Mode::Direct => {
-            let mut results: Vec<DestinationResult> = already
-                .iter()
-                .map(|d| DestinationResult {
-                    destination: d.name.clone(),
-                    outcome: "duplicate".into(),
-                    status: None,
-                })
-                .collect();
-            results.extend(direct(env, config, &incoming, &pending).await);
+            let results = direct(env, config, &incoming, &targets).await;
             responses::direct(&id, &results, problem.as_ref())
         }
     }
@@ -149,9 +128,10 @@ async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, Reply> {
     }
 }
 
-/// A verified delivery on its way to the destinations that still need it.
+/// A verified delivery on its way to its destinations.
 struct Incoming<'a> {
     event: &'a str,
+    workspace_id: Option<&'a str>,
     /// The idempotency key.
     id: &'a str,
     body: &'a [u8],
@@ -161,122 +141,219 @@ struct Incoming<'a> {
     envelope_problem: Option<&'a str>,
 }
 
+impl Incoming<'_> {
+    fn receipt<'a>(&'a self, body_key: Option<&'a str>) -> ledger::Receipt<'a> {
+        ledger::Receipt {
+            id: self.id,
+            event: self.event,
+            workspace_id: self.workspace_id,
+            received_at: self.received_at,
+            size: self.body.len() as u64,
+            signature: self.signature,
+            body_key,
+            envelope_problem: self.envelope_problem,
+        }
+    }
+
+    /// The queue message for `destination`: whatever attempt is due (the ledger decides).
+    fn message(&self, destination: &str, inline: Option<&str>, body_key: Option<&str>) -> Delivery {
+        Delivery {
+            id: self.id.to_owned(),
+            event: self.event.to_owned(),
+            destination: destination.to_owned(),
+            signature: self.signature.to_owned(),
+            generation: 0,
+            attempt: 0,
+            body: inline.map(str::to_owned),
+            body_key: body_key.map(str::to_owned),
+            received_at_ms: self.received_at,
+            envelope_problem: self.envelope_problem.map(str::to_owned),
+        }
+    }
+}
+
+/// Records the receipt; for each destination, what the ledger says to do. When the ledger
+/// cannot be written, every destination is sent: each consumer's claim still keeps it to one
+/// copy once the ledger is back, and nothing authentic waits on it.
+async fn receipts(
+    env: &Env,
+    incoming: &Incoming<'_>,
+    body_key: Option<&str>,
+    targets: &[&Destination],
+) -> Vec<Receipt> {
+    let names: Vec<&str> = targets.iter().map(|d| d.name.as_str()).collect();
+    let rows = match ledger::open(env) {
+        Some(db) => ledger::receive(&db, &incoming.receipt(body_key), &names)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    names
+        .iter()
+        .map(|name| on_receipt(rows.iter().find(|r| r.destination == *name)))
+        .collect()
+}
+
 async fn enqueue(
     env: &Env,
     config: &Config,
     incoming: &Incoming<'_>,
-    pending: &[&Destination],
+    targets: &[&Destination],
     problem: Option<&Error>,
 ) -> Reply {
-    let Incoming {
-        event,
-        id,
-        body,
-        signature,
-        received_at,
-        envelope_problem,
-    } = *incoming;
     // Queue messages are JSON, so the body travels as text. An authentic body that is not
     // UTF-8 (it is not JSON either) travels through KV, which holds any bytes.
+    let body = incoming.body;
     let text = std::str::from_utf8(body).ok();
     let (inline, body_key) = if text.is_none() || body.len() > INLINE_BODY_MAX {
-        let key = keys::body(id);
-        let stored = match env.kv(STATE) {
-            Ok(kv) => match kv.put_bytes(&key, body) {
-                Ok(put) => put
-                    .expiration_ttl(config.dedup_ttl_seconds)
-                    .execute()
-                    .await
-                    .is_ok(),
-                Err(_) => false,
-            },
-            Err(_) => false,
+        let key = keys::body(incoming.id);
+        let stored = match bodies::store(env) {
+            Some(kv) => bodies::put(&kv, &key, body, config.body_ttl_seconds).await,
+            None => false,
         };
         if !stored {
             return EdgeError::StorageUnavailable.reply();
         }
         (None, Some(key))
     } else {
-        (text.map(str::to_owned), None)
+        (text, None)
     };
-    let messages: Vec<Delivery> = pending
-        .iter()
-        .map(|d| Delivery {
-            id: id.to_owned(),
-            event: event.to_owned(),
-            destination: d.name.clone(),
-            signature: signature.to_owned(),
-            attempt: 1,
-            body: inline.clone(),
-            body_key: body_key.clone(),
-            received_at_ms: received_at,
-            envelope_problem: envelope_problem.map(str::to_owned),
-        })
-        .collect();
-    let Ok(queue) = env.queue(DELIVERIES) else {
-        return EdgeError::StorageUnavailable.reply();
-    };
-    let batch = BatchMessageBuilder::new().messages(messages).build();
-    if queue.send_batch(batch).await.is_err() {
-        return EdgeError::StorageUnavailable.reply();
+    let decided = receipts(env, incoming, body_key.as_deref(), targets).await;
+    let (mut queued, mut delivered, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+    for (target, receipt) in targets.iter().zip(&decided) {
+        match receipt {
+            Receipt::Send => queued.push(target.name.as_str()),
+            Receipt::Delivered => delivered.push(target.name.as_str()),
+            Receipt::Kept => kept.push(target.name.as_str()),
+        }
     }
-    let names: Vec<&str> = pending.iter().map(|d| d.name.as_str()).collect();
-    responses::accepted(id, &names, problem)
+    if queued.is_empty() && kept.is_empty() {
+        return responses::duplicate(incoming.id);
+    }
+    if !queued.is_empty() {
+        let messages: Vec<Delivery> = queued
+            .iter()
+            .map(|name| incoming.message(name, inline, body_key.as_deref()))
+            .collect();
+        let Ok(queue) = env.queue(DELIVERIES) else {
+            return EdgeError::StorageUnavailable.reply();
+        };
+        let batch = BatchMessageBuilder::new().messages(messages).build();
+        if queue.send_batch(batch).await.is_err() {
+            return EdgeError::StorageUnavailable.reply();
+        }
+    }
+    responses::accepted(incoming.id, &queued, &delivered, &kept, problem)
 }
 
+/// Direct mode: forwards during the request, through the same claim as the queue consumer,
+/// so concurrent identical posts reach each destination once.
 async fn direct(
     env: &Env,
     config: &Config,
     incoming: &Incoming<'_>,
-    pending: &[&Destination],
+    targets: &[&Destination],
 ) -> Vec<DestinationResult> {
-    let Incoming {
-        event,
-        id,
-        body,
-        signature,
-        envelope_problem,
-        ..
-    } = *incoming;
+    let decided = receipts(env, incoming, None, targets).await;
+    let db = ledger::open(env);
     // In parallel, each within the per-attempt timeout and all within the request's budget.
     let timeout = config.forward_timeout.min(config.direct_budget);
-    let sends = pending.iter().map(|destination| async move {
-        let (outcome, latency_ms) = forward::send(
-            &destination.url,
-            body,
-            &Forwarded {
-                event,
-                delivery_id: id,
-                attempt: 1,
-                signature,
-                envelope_problem,
-            },
-            timeout,
-        )
-        .await;
-        let decision = decide(&outcome, 1, &config.retry, now_ms(), 0.0);
-        let delivered = decision == Decision::Delivered;
-        if let Ok(kv) = env.kv(STATE) {
-            if delivered {
-                deliver::mark_acked(&kv, &destination.name, id, config.dedup_ttl_seconds).await;
-            } else if decision == Decision::Gone {
-                // No queue to keep it in: AtlasBrokers gets the 502 (Replay sends it again),
-                // and /healthz tells the operator the hook is gone.
-                deliver::mark_gone(&kv, &destination.name, id).await;
+    let sends = targets.iter().zip(decided).map(|(destination, receipt)| {
+        let db = db.as_ref();
+        async move {
+            let result = |outcome: &str| DestinationResult {
+                destination: destination.name.clone(),
+                outcome: outcome.to_owned(),
+                status: None,
+            };
+            match receipt {
+                Receipt::Delivered => return result("duplicate"),
+                Receipt::Kept => return result("paused"),
+                Receipt::Send => {}
             }
+            let message = incoming.message(&destination.name, None, None);
+            let token = super::claim_token();
+            let now = now_ms();
+            let until = claim_until(now, timeout.as_millis() as u64);
+            let claim = match db {
+                Some(db) => ledger::claim(db, &message, &token, until, now)
+                    .await
+                    .ok()
+                    .flatten(),
+                None => None,
+            };
+            // Without the ledger, forward anyway: AtlasBrokers is waiting, and a lost
+            // delivery is worse than a rare duplicate.
+            let (generation, attempt) =
+                match claim.map(|row| after_claim(message.position(), &row, &token, now)) {
+                    Some(Claim::Forward {
+                        generation,
+                        attempt,
+                    }) => (generation, attempt),
+                    None => (0, 1),
+                    Some(Claim::Done(State::Delivered)) => return result("duplicate"),
+                    Some(Claim::Keep { .. }) => {
+                        if let Some(db) = db {
+                            let _ = ledger::bury(db, &message, DeadReason::DirectFailed, None, now)
+                                .await;
+                        }
+                        return result("paused");
+                    }
+                    Some(Claim::Wait { .. } | Claim::Done(_)) => return result("in_progress"),
+                };
+            let (outcome, latency_ms) = forward::send(
+                &destination.url,
+                incoming.body,
+                &Forwarded {
+                    event: incoming.event,
+                    delivery_id: incoming.id,
+                    attempt,
+                    signature: incoming.signature,
+                    envelope_problem: incoming.envelope_problem,
+                },
+                timeout,
+            )
+            .await;
+            let decision = decide(&outcome, 1, &config.retry, now_ms(), 0.0);
+            let settlement = settle_direct(&decision);
+            if let Some(db) = db {
+                let record = ledger::AttemptRecord {
+                    generation,
+                    attempt,
+                    started_at: now,
+                    latency_ms,
+                    status: outcome.status(),
+                    outcome: outcome.label(),
+                };
+                let _ = ledger::settle(
+                    db,
+                    &message,
+                    &token,
+                    Some(&record),
+                    &settlement,
+                    None,
+                    now_ms(),
+                )
+                .await;
+                if decision == Decision::Gone {
+                    // No queue to keep it in: AtlasBrokers gets the 502 (Replay sends it
+                    // again), and /healthz tells the operator the hook is gone.
+                    let _ = ledger::pause_gone(db, &destination.name, incoming.id, now_ms()).await;
+                }
+            }
+            super::log(&AttemptLog {
+                delivery_id: incoming.id,
+                event: incoming.event,
+                destination: &destination.name,
+                attempt,
+                status: outcome.status(),
+                latency_ms,
+                outcome: outcome.label(),
+                next: settlement.next,
+                retry_in_seconds: None,
+            });
+            DestinationResult::new(&destination.name, &outcome)
         }
-        deliver::log(&AttemptLog {
-            delivery_id: id,
-            event,
-            destination: &destination.name,
-            attempt: 1,
-            status: outcome.status(),
-            latency_ms,
-            outcome: outcome.label(),
-            next: if delivered { "done" } else { "replay" },
-            retry_in_seconds: None,
-        });
-        DestinationResult::new(&destination.name, &outcome)
     });
     join_all(sends).await
 }

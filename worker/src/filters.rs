@@ -1,0 +1,436 @@
+//! The admin API's questions to the ledger: a filter read from the query string, and the SQL
+//! it becomes (only fixed SQL text with `?N` parameters; values are always bound).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::State;
+use crate::retry::DeadReason;
+
+/// Rows per page when the request does not say.
+pub const DEFAULT_LIMIT: u32 = 100;
+/// Most rows per page, and most dead letters one bulk replay sends.
+pub const MAX_LIMIT: u32 = 500;
+
+/// `?destination=&event=&state=&reason=&from=&to=&before=&limit=`; every part optional.
+/// Times are milliseconds since the epoch, compared with the delivery's first receipt:
+/// `from` inclusive, `to` and `before` exclusive (`before` pages newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub destination: Option<String>,
+    pub event: Option<String>,
+    pub state: Option<State>,
+    pub reason: Option<DeadReason>,
+    pub from: Option<u64>,
+    pub to: Option<u64>,
+    pub before: Option<u64>,
+    pub limit: u32,
+}
+
+/// A value bound to a `?N` parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bind {
+    Text(String),
+    Int(u64),
+}
+
+/// Reads a query string (without the `?`). Unknown parameters are refused, so that a typo
+/// never turns "replay the dead letters of zapier" into "replay every dead letter".
+pub fn parse(query: &str) -> Result<Filter, String> {
+    let mut filter = Filter {
+        limit: DEFAULT_LIMIT,
+        ..Filter::default()
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let time = || {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|t| *t < 1 << 53)
+                .ok_or_else(|| format!("{name} must be a time in milliseconds since 1970"))
+        };
+        match name {
+            "destination" if is_name(value) => filter.destination = Some(value.to_owned()),
+            "destination" => return Err("destination must be a route name".into()),
+            "event" if is_event(value) => filter.event = Some(value.to_owned()),
+            "event" => return Err("event must be an event name such as deal.won".into()),
+            "state" => {
+                filter.state = Some(State::parse(value).ok_or(
+                    "state must be one of pending, delivering, delivered, retrying, dead, paused",
+                )?)
+            }
+            "reason" => {
+                filter.reason = Some(DeadReason::parse(value).ok_or(
+                    "reason must be one of rejected, exhausted, body_expired, \
+                     unknown_destination, dead_letter_queue, direct_failed",
+                )?)
+            }
+            "from" => filter.from = Some(time()?),
+            "to" => filter.to = Some(time()?),
+            "before" => filter.before = Some(time()?),
+            "limit" => {
+                filter.limit = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or(format!("limit must be from 1 to {MAX_LIMIT}"))?
+            }
+            // The admin API's own switches.
+            "dryRun" | "confirm" => {}
+            _ => {
+                return Err(format!(
+                    "unknown filter {:?}: use destination, event, state, reason, from, to, \
+                     before, limit",
+                    name.chars().take(40).collect::<String>()
+                ))
+            }
+        }
+    }
+    Ok(filter)
+}
+
+/// A destination name as configuration allows it.
+pub fn is_name(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// An event name: lowercase letters, digits, `.` and `_` (what AtlasBrokers sends).
+fn is_event(value: &str) -> bool {
+    (1..=100).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+}
+
+/// A dead letter's id: `<delivery id>:<destination>`.
+pub fn dead_letter_id(delivery_id: &str, destination: &str) -> String {
+    format!("{delivery_id}:{destination}")
+}
+
+/// Splits an id from a URL into (delivery id, destination), if it is one [`dead_letter_id`]
+/// could make (64 lowercase hex digits, `:`, a route name).
+pub fn parse_dead_letter_id(id: &str) -> Option<(&str, &str)> {
+    let (delivery, destination) = id.split_once(':')?;
+    (delivery.len() == 64
+        && delivery
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && is_name(destination))
+    .then_some((delivery, destination))
+}
+
+/// Appends the filter's conditions on a `targets` row aliased `t`.
+fn target_conditions(filter: &Filter, sql: &mut String, binds: &mut Vec<Bind>) {
+    let mut add = |condition: &str, bind: Bind| {
+        binds.push(bind);
+        sql.push_str(&format!(" AND {condition} ?{}", binds.len()));
+    };
+    if let Some(destination) = &filter.destination {
+        add("t.destination =", Bind::Text(destination.clone()));
+    }
+    if let Some(event) = &filter.event {
+        add("t.event =", Bind::Text(event.clone()));
+    }
+    if let Some(reason) = filter.reason {
+        add("t.dead_reason =", Bind::Text(reason.as_str().to_owned()));
+    }
+    if let Some(from) = filter.from {
+        add("t.received_at >=", Bind::Int(from));
+    }
+    if let Some(to) = filter.to {
+        add("t.received_at <", Bind::Int(to));
+    }
+    if let Some(before) = filter.before {
+        add("t.received_at <", Bind::Int(before));
+    }
+}
+
+/// Dead letters matching the filter, newest first (its `state` is ignored: they are dead).
+pub fn dead_letters(filter: &Filter) -> (String, Vec<Bind>) {
+    let mut sql = String::from(
+        "SELECT t.delivery_id, t.destination, t.event, t.received_at, t.attempts, \
+         t.dead_reason, t.last_outcome, t.last_status, t.updated_at \
+         FROM targets t WHERE t.state = 'dead'",
+    );
+    let mut binds = Vec::new();
+    target_conditions(filter, &mut sql, &mut binds);
+    binds.push(Bind::Int(u64::from(filter.limit)));
+    sql.push_str(&format!(
+        " ORDER BY t.received_at DESC LIMIT ?{}",
+        binds.len()
+    ));
+    (sql, binds)
+}
+
+/// Deliveries newest first. With a destination or state, the walk goes through `targets`
+/// (one row per delivery and destination); else through `deliveries`.
+pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
+    let mut binds = Vec::new();
+    let mut sql;
+    if filter.destination.is_some() || filter.state.is_some() || filter.reason.is_some() {
+        sql = String::from(
+            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.receipts, d.size, \
+             d.envelope_problem FROM targets t JOIN deliveries d ON d.id = t.delivery_id \
+             WHERE 1",
+        );
+        if let Some(state) = filter.state {
+            binds.push(Bind::Text(state.as_str().to_owned()));
+            sql.push_str(&format!(" AND t.state = ?{}", binds.len()));
+        }
+        target_conditions(filter, &mut sql, &mut binds);
+        binds.push(Bind::Int(u64::from(filter.limit)));
+        sql.push_str(&format!(
+            " ORDER BY t.received_at DESC LIMIT ?{}",
+            binds.len()
+        ));
+    } else {
+        sql = String::from(
+            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.receipts, d.size, \
+             d.envelope_problem FROM deliveries d WHERE 1",
+        );
+        let mut add = |condition: &str, bind: Bind| {
+            binds.push(bind);
+            sql.push_str(&format!(" AND {condition} ?{}", binds.len()));
+        };
+        if let Some(event) = &filter.event {
+            add("d.event =", Bind::Text(event.clone()));
+        }
+        if let Some(from) = filter.from {
+            add("d.received_at >=", Bind::Int(from));
+        }
+        if let Some(to) = filter.to {
+            add("d.received_at <", Bind::Int(to));
+        }
+        if let Some(before) = filter.before {
+            add("d.received_at <", Bind::Int(before));
+        }
+        binds.push(Bind::Int(u64::from(filter.limit)));
+        sql.push_str(&format!(
+            " ORDER BY d.received_at DESC LIMIT ?{}",
+            binds.len()
+        ));
+    }
+    (sql, binds)
+}
+
+/// A dead letter as the admin API lists it: no body, no URL.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct DeadLetterRow {
+    #[serde(default)]
+    pub id: String,
+    pub delivery_id: String,
+    pub destination: String,
+    pub event: String,
+    pub received_at: u64,
+    pub attempts: u32,
+    pub dead_reason: Option<String>,
+    pub last_outcome: Option<String>,
+    pub last_status: Option<u16>,
+    /// When it died.
+    #[serde(rename(serialize = "failedAt"))]
+    pub updated_at: u64,
+}
+
+/// A delivery as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct DeliveryRow {
+    pub id: String,
+    pub event: String,
+    pub workspace_id: Option<String>,
+    pub received_at: u64,
+    pub receipts: u32,
+    pub size: u64,
+    pub envelope_problem: Option<String>,
+    #[serde(default)]
+    pub destinations: Vec<TargetSummary>,
+}
+
+/// A delivery's state at one destination, in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct TargetSummary {
+    #[serde(skip_serializing)]
+    pub delivery_id: String,
+    pub destination: String,
+    pub state: String,
+    pub attempts: u32,
+    pub last_status: Option<u16>,
+    pub last_outcome: Option<String>,
+}
+
+/// The destinations of several deliveries. ?1 a JSON array of delivery ids.
+pub const TARGETS_OF_DELIVERIES: &str = "SELECT delivery_id, destination, state, attempts, \
+    last_status, last_outcome FROM targets \
+    WHERE delivery_id IN (SELECT value FROM json_each(?1)) ORDER BY destination";
+
+/// One delivery's destinations, in detail.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct TargetDetail {
+    pub destination: String,
+    pub state: String,
+    pub generation: u32,
+    pub attempts: u32,
+    pub last_status: Option<u16>,
+    pub last_outcome: Option<String>,
+    pub next_attempt_at: Option<u64>,
+    pub dead_reason: Option<String>,
+    pub delivered_at: Option<u64>,
+    pub updated_at: u64,
+}
+
+/// One attempt, in a delivery's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct AttemptRow {
+    pub destination: String,
+    pub generation: u32,
+    pub attempt: u32,
+    pub started_at: u64,
+    pub latency_ms: u64,
+    pub status: Option<u16>,
+    pub outcome: String,
+    pub next: String,
+}
+
+/// One delivery, in detail.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct DeliveryDetail {
+    pub id: String,
+    pub event: String,
+    pub workspace_id: Option<String>,
+    pub received_at: u64,
+    pub last_received_at: u64,
+    pub receipts: u32,
+    pub size: u64,
+    /// Whether its body is in KV (a replay needs it).
+    pub body_stored: u8,
+    pub envelope_problem: Option<String>,
+}
+
+/// One delivery's destinations. ?1 id.
+pub const TARGETS_OF_DELIVERY: &str = "SELECT destination, state, generation, attempts, \
+    last_status, last_outcome, next_attempt_at, dead_reason, delivered_at, updated_at \
+    FROM targets WHERE delivery_id = ?1 ORDER BY destination";
+
+/// One delivery's attempts, oldest first. ?1 id.
+pub const ATTEMPTS_OF_DELIVERY: &str = "SELECT destination, generation, attempt, started_at, \
+    latency_ms, status, outcome, next FROM attempts WHERE delivery_id = ?1 \
+    ORDER BY destination, started_at";
+
+/// One delivery. ?1 id.
+pub const DELIVERY: &str = "SELECT id, event, workspace_id, received_at, last_received_at, \
+    receipts, size, body_key IS NOT NULL AS body_stored, envelope_problem \
+    FROM deliveries WHERE id = ?1";
+
+/// Attempts per minute per destination and outcome since ?1 (the console's chart).
+pub const OUTCOMES_PER_MINUTE: &str = "SELECT destination, started_at / 60000 AS minute, \
+    outcome, count(*) AS n FROM attempts WHERE started_at >= ?1 \
+    GROUP BY destination, minute, outcome ORDER BY minute";
+
+/// Attempts of one destination since ?2 (?1 destination): how many, and the latency at a
+/// rank (?3, from 0) for percentiles.
+pub const ATTEMPT_COUNT: &str =
+    "SELECT count(*) AS n FROM attempts WHERE destination = ?1 AND started_at >= ?2";
+pub const LATENCY_AT_RANK: &str = "SELECT latency_ms FROM attempts \
+    WHERE destination = ?1 AND started_at >= ?2 ORDER BY latency_ms LIMIT 1 OFFSET ?3";
+
+/// The rank (from 0) of the `p`th percentile among `n` values, nearest rank.
+pub fn percentile_rank(n: u64, p: u64) -> u64 {
+    (n * p).div_ceil(100).clamp(1, n.max(1)) - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_read_every_part_and_refuse_what_they_do_not_know() {
+        let f = parse("destination=zapier&event=deal.won&reason=exhausted&from=5&to=9&limit=20")
+            .unwrap();
+        assert_eq!(f.destination.as_deref(), Some("zapier"));
+        assert_eq!(f.event.as_deref(), Some("deal.won"));
+        assert_eq!(f.reason, Some(DeadReason::Exhausted));
+        assert_eq!((f.from, f.to, f.limit), (Some(5), Some(9), 20));
+        assert_eq!(parse("").unwrap().limit, DEFAULT_LIMIT);
+        assert_eq!(parse("state=dead").unwrap().state, Some(State::Dead));
+        for bad in [
+            "destinaton=zapier",
+            "destination=zap%20ier",
+            "destination=",
+            "event=DROP TABLE",
+            "state=gone",
+            "reason=bored",
+            "from=-1",
+            "from=1e3",
+            "to=99999999999999999999",
+            "limit=0",
+            "limit=501",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        let long = format!("{}=1", "x".repeat(5000));
+        assert!(parse(&long).unwrap_err().len() < 200);
+    }
+
+    #[test]
+    fn values_are_bound_never_written_into_the_sql() {
+        let f = parse("destination=zapier&event=deal.won&from=5").unwrap();
+        let (sql, binds) = dead_letters(&f);
+        assert!(!sql.contains("zapier") && !sql.contains("deal.won"));
+        assert_eq!(
+            binds,
+            vec![
+                Bind::Text("zapier".into()),
+                Bind::Text("deal.won".into()),
+                Bind::Int(5),
+                Bind::Int(u64::from(DEFAULT_LIMIT))
+            ]
+        );
+        assert!(
+            sql.ends_with("ORDER BY t.received_at DESC LIMIT ?4"),
+            "{sql}"
+        );
+        let (sql, binds) = deliveries(&parse("event=deal.won").unwrap());
+        assert!(
+            sql.contains("FROM deliveries d WHERE 1 AND d.event = ?1"),
+            "{sql}"
+        );
+        assert_eq!(binds.len(), 2);
+        let (sql, _) = deliveries(&parse("destination=make&state=dead").unwrap());
+        assert!(sql.contains("t.state = ?1 AND t.destination = ?2"), "{sql}");
+    }
+
+    #[test]
+    fn dead_letter_ids_are_exact() {
+        let id = dead_letter_id(&"a".repeat(64), "zapier");
+        assert_eq!(
+            parse_dead_letter_id(&id),
+            Some((&*"a".repeat(64), "zapier"))
+        );
+        for bad in [
+            "dead:001772461391000:zapier:0123456789abcdef".to_owned(),
+            format!("{}:zapier", "A".repeat(64)),
+            format!("{}:zapier", "a".repeat(63)),
+            format!("{}:zap/ier", "a".repeat(64)),
+            format!("{}:", "a".repeat(64)),
+            "a".repeat(520),
+        ] {
+            assert_eq!(parse_dead_letter_id(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn percentile_ranks_are_nearest_rank() {
+        assert_eq!(percentile_rank(100, 50), 49);
+        assert_eq!(percentile_rank(100, 95), 94);
+        assert_eq!(percentile_rank(1, 95), 0);
+        assert_eq!(percentile_rank(0, 50), 0);
+    }
+}

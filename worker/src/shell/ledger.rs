@@ -1,0 +1,379 @@
+//! The ledger's I/O: runs the statements of `crate::ledger` and `crate::filters` against D1,
+//! each operation one batch (one round trip, one transaction).
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::d1::{D1Database, D1PreparedStatement};
+use worker::Env;
+
+use crate::filters::Bind;
+use crate::ledger::{self, ClaimRow, Settlement, StoredDelivery, TargetRow};
+use crate::message::Delivery;
+
+pub(crate) type Db = D1Database;
+
+pub(crate) fn open(env: &Env) -> Option<Db> {
+    env.d1(ledger::BINDING).ok()
+}
+
+pub(crate) fn text(value: &str) -> JsValue {
+    JsValue::from_str(value)
+}
+
+/// D1 takes JavaScript numbers: exact up to 2^53, far beyond any time in milliseconds.
+pub(crate) fn int(value: u64) -> JsValue {
+    JsValue::from_f64(value as f64)
+}
+
+fn opt_text(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+fn opt_int(value: Option<u64>) -> JsValue {
+    value.map_or(JsValue::NULL, int)
+}
+
+pub(crate) fn stmt(db: &Db, sql: &str, binds: &[JsValue]) -> worker::Result<D1PreparedStatement> {
+    db.prepare(sql).bind(binds)
+}
+
+fn bound(db: &Db, sql: &str, binds: &[Bind]) -> worker::Result<D1PreparedStatement> {
+    let values: Vec<JsValue> = binds
+        .iter()
+        .map(|b| match b {
+            Bind::Text(t) => text(t),
+            Bind::Int(n) => int(*n),
+        })
+        .collect();
+    stmt(db, sql, &values)
+}
+
+/// Rows of one query with bound filter values.
+pub(crate) async fn rows<T: DeserializeOwned>(
+    db: &Db,
+    sql: &str,
+    binds: &[Bind],
+) -> worker::Result<Vec<T>> {
+    bound(db, sql, binds)?.all().await?.results::<T>()
+}
+
+pub(crate) async fn rows_of<T: DeserializeOwned>(
+    db: &Db,
+    sql: &str,
+    binds: &[JsValue],
+) -> worker::Result<Vec<T>> {
+    stmt(db, sql, binds)?.all().await?.results::<T>()
+}
+
+fn changed(result: &worker::d1::D1Result) -> bool {
+    matches!(result.meta(), Ok(Some(meta)) if meta.changes.unwrap_or(0) > 0)
+}
+
+/// What receiving knows about a delivery.
+pub(crate) struct Receipt<'a> {
+    pub id: &'a str,
+    pub event: &'a str,
+    pub workspace_id: Option<&'a str>,
+    pub received_at: u64,
+    pub size: u64,
+    pub signature: &'a str,
+    pub body_key: Option<&'a str>,
+    pub envelope_problem: Option<&'a str>,
+}
+
+/// Records a receipt and its destinations; returns every destination row of the delivery as
+/// it stands afterwards.
+pub(crate) async fn receive(
+    db: &Db,
+    r: &Receipt<'_>,
+    destinations: &[&str],
+) -> worker::Result<Vec<TargetRow>> {
+    let mut batch = vec![stmt(
+        db,
+        ledger::RECORD_DELIVERY,
+        &[
+            text(r.id),
+            text(r.event),
+            opt_text(r.workspace_id),
+            int(r.received_at),
+            int(r.size),
+            text(r.signature),
+            opt_text(r.body_key),
+            opt_text(r.envelope_problem),
+        ],
+    )?];
+    for destination in destinations {
+        batch.push(stmt(
+            db,
+            ledger::ADD_TARGET,
+            &[
+                text(r.id),
+                text(destination),
+                text(r.event),
+                int(r.received_at),
+            ],
+        )?);
+        batch.push(stmt(
+            db,
+            ledger::SEND_AGAIN,
+            &[text(r.id), text(destination), int(r.received_at)],
+        )?);
+    }
+    batch.push(stmt(db, ledger::TARGETS_OF, &[text(r.id)])?);
+    let results = db.batch(batch).await?;
+    match results.last() {
+        Some(last) => last.results::<TargetRow>(),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The statements that make sure a message's rows exist.
+fn ensure_rows(db: &Db, d: &Delivery, now: u64) -> worker::Result<Vec<D1PreparedStatement>> {
+    let size = d.body.as_ref().map_or(0, |b| b.len() as u64);
+    Ok(vec![
+        stmt(
+            db,
+            ledger::ENSURE_DELIVERY,
+            &[
+                text(&d.id),
+                text(&d.event),
+                int(d.received_at_ms),
+                int(size),
+                text(&d.signature),
+                opt_text(d.body_key.as_deref()),
+                opt_text(d.envelope_problem.as_deref()),
+            ],
+        )?,
+        stmt(
+            db,
+            ledger::ENSURE_TARGET,
+            &[
+                text(&d.id),
+                text(&d.destination),
+                text(&d.event),
+                int(d.received_at_ms),
+                int(now),
+            ],
+        )?,
+    ])
+}
+
+/// Tries to claim the message's (delivery, destination); returns the row afterwards.
+pub(crate) async fn claim(
+    db: &Db,
+    d: &Delivery,
+    token: &str,
+    until: u64,
+    now: u64,
+) -> worker::Result<Option<ClaimRow>> {
+    let position = d.position();
+    let mut batch = ensure_rows(db, d, now)?;
+    batch.push(stmt(
+        db,
+        ledger::CLAIM,
+        &[
+            text(&d.id),
+            text(&d.destination),
+            int(u64::from(position.generation)),
+            int(u64::from(position.attempt)),
+            text(token),
+            int(until),
+            int(now),
+        ],
+    )?);
+    batch.push(stmt(
+        db,
+        ledger::CLAIM_ROW,
+        &[text(&d.id), text(&d.destination)],
+    )?);
+    let results = db.batch(batch).await?;
+    match results.last() {
+        Some(last) => Ok(last.results::<ClaimRow>()?.into_iter().next()),
+        None => Ok(None),
+    }
+}
+
+/// One attempt, as the history row records it.
+pub(crate) struct AttemptRecord<'a> {
+    pub generation: u32,
+    pub attempt: u32,
+    pub started_at: u64,
+    pub latency_ms: u64,
+    pub status: Option<u16>,
+    pub outcome: &'a str,
+}
+
+/// Records an attempt and its settlement. Returns whether the claim was still ours (if not,
+/// only the attempt's history row is written).
+pub(crate) async fn settle(
+    db: &Db,
+    d: &Delivery,
+    token: &str,
+    attempt: Option<&AttemptRecord<'_>>,
+    settlement: &Settlement,
+    body_key: Option<&str>,
+    now: u64,
+) -> worker::Result<bool> {
+    let mut batch = vec![stmt(
+        db,
+        ledger::SETTLE,
+        &[
+            text(&d.id),
+            text(&d.destination),
+            text(token),
+            text(settlement.state.as_str()),
+            opt_int(attempt.and_then(|a| a.status).map(u64::from)),
+            opt_text(attempt.map(|a| a.outcome)),
+            opt_int(settlement.next_attempt_at),
+            opt_text(settlement.dead_reason.map(|r| r.as_str())),
+            int(now),
+        ],
+    )?];
+    if let Some(a) = attempt {
+        batch.push(stmt(
+            db,
+            ledger::ADD_ATTEMPT,
+            &[
+                text(&d.id),
+                text(&d.destination),
+                int(u64::from(a.generation)),
+                int(u64::from(a.attempt)),
+                int(a.started_at),
+                int(a.latency_ms),
+                opt_int(a.status.map(u64::from)),
+                text(a.outcome),
+                text(settlement.next),
+            ],
+        )?);
+    }
+    if settlement.state == ledger::State::Paused {
+        batch.push(stmt(
+            db,
+            ledger::PAUSE_GONE,
+            &[text(&d.destination), int(now), text(&d.id)],
+        )?);
+    }
+    if let Some(key) = body_key {
+        batch.push(stmt(db, ledger::SET_BODY_KEY, &[text(&d.id), text(key)])?);
+    }
+    let results = db.batch(batch).await?;
+    Ok(results.first().is_some_and(changed))
+}
+
+/// Keeps a delivery for a paused destination (its body is in KV under `body_key`).
+pub(crate) async fn keep(
+    db: &Db,
+    d: &Delivery,
+    generation: u32,
+    body_key: &str,
+    now: u64,
+) -> worker::Result<()> {
+    db.batch(vec![
+        stmt(db, ledger::SET_BODY_KEY, &[text(&d.id), text(body_key)])?,
+        stmt(
+            db,
+            ledger::KEEP,
+            &[
+                text(&d.id),
+                text(&d.destination),
+                int(u64::from(generation)),
+                int(now),
+            ],
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// Records a message as a dead letter if it was the live one (see `ledger::BURY`). Returns
+/// whether it was.
+pub(crate) async fn bury(
+    db: &Db,
+    d: &Delivery,
+    reason: crate::retry::DeadReason,
+    body_key: Option<&str>,
+    now: u64,
+) -> worker::Result<bool> {
+    let position = d.position();
+    let mut batch = ensure_rows(db, d, now)?;
+    if let Some(key) = body_key {
+        batch.push(stmt(db, ledger::SET_BODY_KEY, &[text(&d.id), text(key)])?);
+    }
+    batch.push(stmt(
+        db,
+        ledger::BURY,
+        &[
+            text(&d.id),
+            text(&d.destination),
+            int(u64::from(position.generation)),
+            int(u64::from(position.attempt)),
+            text(reason.as_str()),
+            int(now),
+        ],
+    )?);
+    let results = db.batch(batch).await?;
+    Ok(results.last().is_some_and(changed))
+}
+
+/// What a replay or resume needs to rebuild a delivery's message.
+pub(crate) async fn stored(db: &Db, id: &str) -> worker::Result<Option<StoredDelivery>> {
+    Ok(
+        rows_of::<StoredDelivery>(db, ledger::DELIVERY_FOR_REPLAY, &[text(id)])
+            .await?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// Starts a (delivery, destination) in `state` over as a new generation; false when it was
+/// not in that state (someone else replayed it first).
+pub(crate) async fn restart(
+    db: &Db,
+    id: &str,
+    destination: &str,
+    state: ledger::State,
+    now: u64,
+) -> worker::Result<bool> {
+    let result = stmt(
+        db,
+        ledger::RESTART,
+        &[text(id), text(destination), text(state.as_str()), int(now)],
+    )?
+    .run()
+    .await?;
+    Ok(changed(&result))
+}
+
+pub(crate) async fn undo_restart(
+    db: &Db,
+    id: &str,
+    destination: &str,
+    state: ledger::State,
+    now: u64,
+) -> worker::Result<()> {
+    stmt(
+        db,
+        ledger::UNDO_RESTART,
+        &[text(id), text(destination), text(state.as_str()), int(now)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Direct mode's 410: the destination gets nothing until the operator resumes it.
+pub(crate) async fn pause_gone(
+    db: &Db,
+    destination: &str,
+    id: &str,
+    now: u64,
+) -> worker::Result<()> {
+    stmt(
+        db,
+        ledger::PAUSE_GONE,
+        &[text(destination), int(now), text(id)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
