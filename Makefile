@@ -76,6 +76,7 @@ dev: worker
 	@test -f .dev.vars || { cp .dev.vars.example .dev.vars; echo "created .dev.vars from .dev.vars.example"; }
 	@echo "edge verifier: http://127.0.0.1:8787/webhooks/atlasbrokers  (health: /healthz)"
 	@echo "send a signed sample from another terminal:  make send EVENT=deal.won"
+	@$(WRANGLER_ENV) $(NODE_BIN)/wrangler d1 migrations apply LEDGER --local --persist-to .wrangler/state >/dev/null
 	@node examples/demo-destination/server.mjs & demo=$$!; trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
 		$(WRANGLER_ENV) $(NODE_BIN)/wrangler dev --local --ip 127.0.0.1 --port 8787 \
 		--persist-to .wrangler/state --show-interactive-dev-session=false

@@ -225,13 +225,15 @@ pub struct DeadLetterRow {
     pub delivery_id: String,
     pub destination: String,
     pub event: String,
+    #[serde(rename(serialize = "receivedAtMs"))]
     pub received_at: u64,
     pub attempts: u32,
+    #[serde(rename(serialize = "reason"))]
     pub dead_reason: Option<String>,
     pub last_outcome: Option<String>,
     pub last_status: Option<u16>,
     /// When it died.
-    #[serde(rename(serialize = "failedAt"))]
+    #[serde(rename(serialize = "failedAtMs"))]
     pub updated_at: u64,
 }
 
@@ -242,6 +244,7 @@ pub struct DeliveryRow {
     pub id: String,
     pub event: String,
     pub workspace_id: Option<String>,
+    #[serde(rename(serialize = "receivedAtMs"))]
     pub received_at: u64,
     pub receipts: u32,
     pub size: u64,
@@ -278,9 +281,12 @@ pub struct TargetDetail {
     pub attempts: u32,
     pub last_status: Option<u16>,
     pub last_outcome: Option<String>,
+    #[serde(rename(serialize = "nextAttemptAtMs"))]
     pub next_attempt_at: Option<u64>,
     pub dead_reason: Option<String>,
+    #[serde(rename(serialize = "deliveredAtMs"))]
     pub delivered_at: Option<u64>,
+    #[serde(rename(serialize = "updatedAtMs"))]
     pub updated_at: u64,
 }
 
@@ -291,6 +297,7 @@ pub struct AttemptRow {
     pub destination: String,
     pub generation: u32,
     pub attempt: u32,
+    #[serde(rename(serialize = "startedAtMs"))]
     pub started_at: u64,
     pub latency_ms: u64,
     pub status: Option<u16>,
@@ -305,7 +312,9 @@ pub struct DeliveryDetail {
     pub id: String,
     pub event: String,
     pub workspace_id: Option<String>,
+    #[serde(rename(serialize = "receivedAtMs"))]
     pub received_at: u64,
+    #[serde(rename(serialize = "lastReceivedAtMs"))]
     pub last_received_at: u64,
     pub receipts: u32,
     pub size: u64,
@@ -424,6 +433,29 @@ mod tests {
         ] {
             assert_eq!(parse_dead_letter_id(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn rows_are_shown_in_camel_case_with_times_in_ms() {
+        let row = DeadLetterRow {
+            id: "i".into(),
+            delivery_id: "d".into(),
+            destination: "zapier".into(),
+            event: "deal.won".into(),
+            received_at: 1,
+            attempts: 2,
+            dead_reason: Some("rejected".into()),
+            last_outcome: Some("http_error".into()),
+            last_status: Some(400),
+            updated_at: 3,
+        };
+        let v = serde_json::to_value(&row).unwrap();
+        assert_eq!(v["reason"], "rejected");
+        assert_eq!(
+            (v["receivedAtMs"].as_u64(), v["failedAtMs"].as_u64()),
+            (Some(1), Some(3))
+        );
+        assert_eq!(v["deliveryId"], "d");
     }
 
     #[test]

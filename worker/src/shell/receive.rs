@@ -69,9 +69,6 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
         return EdgeError::InvalidConfig(config.problems.clone()).reply();
     }
     let targets = destinations_for(&config.destinations, event.as_deref());
-    if targets.is_empty() {
-        return responses::unrouted(&id, event.as_deref(), problem.as_ref());
-    }
     let envelope_problem = problem.as_ref().map(headers::envelope_problem);
     let incoming = Incoming {
         event: event.as_deref().unwrap_or(""),
@@ -82,6 +79,11 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
         received_at,
         envelope_problem: envelope_problem.as_deref(),
     };
+    if targets.is_empty() {
+        // Recorded all the same: the operator can see it arrived and that no route takes it.
+        receipts(env, &incoming, None, &[]).await;
+        return responses::unrouted(&id, event.as_deref(), problem.as_ref());
+    }
     match config.mode {
         Mode::Queue => enqueue(env, config, &incoming, &targets, problem.as_ref()).await,
         Mode::Direct => {
