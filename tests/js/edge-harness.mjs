@@ -6,7 +6,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
+import { BIN, ROOT, WRANGLER_ENV, freePort, ledgerQuery, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
 
 export { freePort };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -125,13 +125,15 @@ export async function eventually(check, ms = 30_000, every = 200) {
  * (`dir`, created when not given; kept across `restart()`), capturing its output.
  * `sign(secret, body)` signs posts; `secret` and `admin` are the ones in `secrets`.
  */
-export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000 }) {
+export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries }) {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "atlas-edge-"));
   // A copy of the built worker: wrangler dev reloads when its code changes, and a reload drops
   // the local queue's messages, so a rebuild elsewhere must not reach a running edge.
   const build = path.join(dir, "build");
   if (!fs.existsSync(build)) fs.cpSync(path.join(ROOT, "worker/build"), build, { recursive: true });
-  writeEdgeConfig(dir, { name, vars, secrets, queues, main: path.join(build, "worker/shim.mjs") });
+  // Once per state folder: a restart keeps the ledger as it was.
+  const migrate = !fs.existsSync(path.join(dir, "state"));
+  writeEdgeConfig(dir, { name, vars, secrets, queues, maxRetries, migrate, main: path.join(build, "worker/shim.mjs") });
   const edge = {
     dir,
     persistTo: path.join(dir, "state"),
@@ -140,6 +142,10 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
     // Output of earlier runs of this edge (before a restart).
     earlier: "",
     secret: secrets.ATLAS_WEBHOOK_SECRET,
+    /** Rows of `sql` run against this edge's local ledger (D1). */
+    ledger(sql) {
+      return ledgerQuery(dir, sql);
+    },
     adminToken: secrets.ADMIN_TOKEN,
     async launch() {
       const [port, inspector] = [await freePort(), await freePort()];

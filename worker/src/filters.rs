@@ -458,6 +458,128 @@ mod tests {
         assert_eq!(v["deliveryId"], "d");
     }
 
+    /// Writes the console's queries, with example values, for the query-plan test in workerd
+    /// (tests/js/ledger.test.mjs runs `EXPLAIN QUERY PLAN` on each against a migrated D1).
+    #[test]
+    fn console_queries_are_written_for_the_plan_test() {
+        let now = 1_772_461_391_000u64;
+        let id = "e775fad58ae0e1bbb6123a4a2d667054535f5cc8b0d8639a643850a0ea9055be";
+        let mut queries: Vec<(String, String, Vec<Bind>)> = Vec::new();
+        for (name, query) in [
+            ("deliveries, newest first", ""),
+            ("deliveries of one event", "event=deal.won"),
+            (
+                "deliveries in a time range",
+                "from=1772400000000&to=1772461391000",
+            ),
+            ("deliveries of one destination", "destination=zapier"),
+            (
+                "deliveries by outcome at a destination",
+                "destination=zapier&state=dead",
+            ),
+            ("deliveries by outcome", "state=retrying"),
+        ] {
+            let (sql, binds) = deliveries(&parse(query).unwrap());
+            queries.push((name.into(), sql, binds));
+        }
+        for (name, query) in [
+            ("dead letters", ""),
+            (
+                "dead letters of one destination and event",
+                "destination=make&event=lead.created",
+            ),
+        ] {
+            let (sql, binds) = dead_letters(&parse(query).unwrap());
+            queries.push((name.into(), sql, binds));
+        }
+        let one = |sql: &str, binds: Vec<Bind>| (sql.to_owned(), binds);
+        for (name, (sql, binds)) in [
+            ("one delivery", one(DELIVERY, vec![Bind::Text(id.into())])),
+            (
+                "its destinations",
+                one(TARGETS_OF_DELIVERY, vec![Bind::Text(id.into())]),
+            ),
+            (
+                "its attempts",
+                one(ATTEMPTS_OF_DELIVERY, vec![Bind::Text(id.into())]),
+            ),
+            (
+                "destinations of a page of deliveries",
+                one(
+                    TARGETS_OF_DELIVERIES,
+                    vec![Bind::Text(format!("[\"{id}\"]"))],
+                ),
+            ),
+            (
+                "outcomes per minute per destination (last hour)",
+                one(OUTCOMES_PER_MINUTE, vec![Bind::Int(now - 3_600_000)]),
+            ),
+            (
+                "attempts of a destination (last day)",
+                one(
+                    ATTEMPT_COUNT,
+                    vec![Bind::Text("zapier".into()), Bind::Int(now - 86_400_000)],
+                ),
+            ),
+            (
+                "latency at a rank (p50/p95)",
+                one(
+                    LATENCY_AT_RANK,
+                    vec![
+                        Bind::Text("zapier".into()),
+                        Bind::Int(now - 86_400_000),
+                        Bind::Int(49),
+                    ],
+                ),
+            ),
+            (
+                "kept deliveries of a paused destination",
+                one(
+                    crate::ledger::KEPT_FOR,
+                    vec![Bind::Text("make".into()), Bind::Int(500)],
+                ),
+            ),
+            (
+                "/healthz: paused destinations",
+                one(crate::ledger::PAUSED, vec![]),
+            ),
+            (
+                "/healthz: dead letters",
+                one(crate::ledger::DEAD_COUNT, vec![]),
+            ),
+            (
+                "/healthz: envelope problems",
+                one(crate::ledger::ENVELOPE_PROBLEMS, vec![]),
+            ),
+            (
+                "/healthz: the last envelope problem",
+                one(crate::ledger::LAST_ENVELOPE_PROBLEM, vec![]),
+            ),
+        ] {
+            queries.push((name.into(), sql, binds));
+        }
+        let json: Vec<serde_json::Value> = queries
+            .into_iter()
+            .map(|(name, sql, binds)| {
+                let binds: Vec<serde_json::Value> = binds
+                    .into_iter()
+                    .map(|b| match b {
+                        Bind::Text(t) => serde_json::json!(t),
+                        Bind::Int(n) => serde_json::json!(n),
+                    })
+                    .collect();
+                serde_json::json!({ "name": name, "sql": sql, "binds": binds })
+            })
+            .collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("ledger-queries.json"),
+            serde_json::to_string_pretty(&json).unwrap(),
+        )
+        .unwrap();
+    }
+
     #[test]
     fn percentile_ranks_are_nearest_rank() {
         assert_eq!(percentile_rank(100, 50), 49);

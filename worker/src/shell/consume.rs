@@ -24,12 +24,12 @@ enum Done {
     Retry(u32),
 }
 
-/// Storage failed: try again after as long as the message has waited so far (30 s to an
+/// Storage failed: try again after as long as the message has waited so far (10 s to an
 /// hour), so the waits double and an outage of D1 or KV is ridden out within the queue's
 /// retries.
 fn storage_retry(message: &Message<serde_json::Value>) -> Done {
     let age_ms = now_ms().saturating_sub(message.timestamp().as_millis());
-    Done::Retry((age_ms / 1000).clamp(30, 3600) as u32)
+    Done::Retry((age_ms / 1000).clamp(10, 3600) as u32)
 }
 
 pub(crate) async fn batch(
