@@ -123,6 +123,11 @@ export function migrateLedger(dir, persistTo = path.join(dir, "state")) {
 
 /** Runs SQL against the local ledger in `dir/state`; returns the rows of the last statement. */
 export function ledgerQuery(dir, sql, persistTo = path.join(dir, "state")) {
+  return ledgerQueries(dir, sql, persistTo).at(-1) ?? [];
+}
+
+/** Runs `;`-separated SQL statements in one call; returns each statement's rows. */
+export function ledgerQueries(dir, sql, persistTo = path.join(dir, "state")) {
   const out = execFileSync(path.join(BIN, "wrangler"), ["d1", "execute", "LEDGER", "--local", "--persist-to", persistTo, "--json", "--command", sql], {
     cwd: dir,
     env: WRANGLER_ENV,
@@ -130,5 +135,5 @@ export function ledgerQuery(dir, sql, persistTo = path.join(dir, "state")) {
     timeout: 60_000,
   });
   const parsed = JSON.parse(out.slice(out.indexOf("[")));
-  return parsed.at(-1)?.results ?? [];
+  return parsed.map((r) => r.results ?? []);
 }
