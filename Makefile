@@ -169,9 +169,16 @@ FUZZ_SMOKE_SECONDS ?= 10
 fuzz: setup
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-# Reliability under failing destinations, written to RELIABILITY.md (a smoke run is in make test).
-soak: pack worker debian-tools
-	node bench/soak.mjs
+# Reliability under failing destinations, written to RELIABILITY.md (a smoke run is in make test),
+# with the accept latency of SOAK_BASELINE (the last commit before the delivery ledger) measured
+# in the same run: its worker is built from `git archive` into target/baseline/.
+SOAK_BASELINE ?= 17b22c8
+soak: pack worker debian-tools worker-build
+	@if [ ! -f target/baseline/$(SOAK_BASELINE)/worker/build/index.js ]; then \
+		rm -rf target/baseline/$(SOAK_BASELINE) && mkdir -p target/baseline/$(SOAK_BASELINE) && \
+		git archive $(SOAK_BASELINE) | tar -x -C target/baseline/$(SOAK_BASELINE) && \
+		cd target/baseline/$(SOAK_BASELINE)/worker && $(WORKER_BUILD_ENV) $(TOOLS)/bin/worker-build --release; fi
+	node bench/soak.mjs --baseline target/baseline/$(SOAK_BASELINE)/worker/build --baseline-label $(SOAK_BASELINE)
 
 # Speed against the peers that matter, measured side by side in one run (ratios, not times).
 bench: build pack debian-tools

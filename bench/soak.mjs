@@ -13,7 +13,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { EVENT_TYPES, sign } from "../pkg/index.mjs";
-import { ROOT } from "../tests/js/helpers.mjs";
+import { ROOT, ledgerQueries } from "../tests/js/helpers.mjs";
 import { Sink, markdownTable, percentile, randomToken, sleep, startEdge } from "../tests/js/edge-harness.mjs";
 
 const { values: args } = parseArgs({
@@ -23,6 +23,10 @@ const { values: args } = parseArgs({
     out: { type: "string", default: "RELIABILITY.md" },
     "failure-rate": { type: "string", default: "0.2" },
     "max-wait-seconds": { type: "string", default: "300" },
+    // A worker/build/ of an earlier version: its accept latency is measured first, in the same
+    // run, on the same deliveries and destinations (see `make soak`).
+    baseline: { type: "string" },
+    "baseline-label": { type: "string", default: "baseline" },
   },
 });
 const N = Number(args.deliveries);
@@ -98,7 +102,65 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+/** Posts every delivery at CONCURRENCY; the accept latency of each, and what was accepted. */
+async function postAll(target) {
+  const latencies = [];
+  const refused = [];
+  const accepted = new Set();
+  const deliveryIds = [];
+  let next = 0;
+  const postStart = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, N) }, async () => {
+      while (next < N) {
+        const i = next++;
+        try {
+          const res = await target.post(bodies[i]);
+          latencies.push(res.ms);
+          if (res.status === 202 && res.json.status === "accepted") {
+            accepted.add(i);
+            deliveryIds[i] = res.json.deliveryId;
+          }
+          else refused.push({ i, status: res.status, answer: res.json.error ?? res.json.status });
+        } catch (error) {
+          refused.push({ i, status: 0, answer: String(error.cause?.code ?? error.message) });
+        }
+      }
+    }),
+  );
+  return { latencies, refused, accepted, deliveryIds, postStart };
+}
+
+/** The earlier build, on its own state and destinations failing alike: accept latency only. */
+async function baselineRun() {
+  const own = { zapier: { s500: 0, s429: 0 }, make: { s500: 0, s429: 0 } };
+  const baseSinks = [
+    new Sink("zapier", flaky({ status: 200, json: { status: "success" } }, own.zapier)),
+    new Sink("make", flaky({ status: 200, text: "Accepted" }, own.make)),
+  ];
+  await Promise.all(baseSinks.map((s) => s.listen()));
+  const base = await startEdge({
+    name: "atlas-soak-baseline",
+    sign,
+    from: path.resolve(args.baseline),
+    vars: { ...VARS, ROUTES: JSON.stringify(baseSinks.map((s) => ({ name: s.name, urlSecret: `HOOK_${s.name.toUpperCase()}`, events: ["*"] }))) },
+    secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN, ...Object.fromEntries(baseSinks.map((s) => [`HOOK_${s.name.toUpperCase()}`, s.url])) },
+  });
+  try {
+    log(`baseline (${args["baseline-label"]}) ready; posting ${N} deliveries`);
+    const run = await postAll(base);
+    log(`baseline: ${run.accepted.size} accepted`);
+    // Let its consumer drain a while, as the measured run's does, before stopping it.
+    await sleep(5_000);
+    return run;
+  } finally {
+    await base.stop();
+    await Promise.all(baseSinks.map((s) => s.close()));
+  }
+}
+
 try {
+  const baseline = args.baseline ? await baselineRun() : null;
   await Promise.all(sinks.map((s) => s.listen()));
   edge = await startEdge({
     name: "atlas-soak",
@@ -116,30 +178,7 @@ try {
   log(`edge ready at ${edge.base}; posting ${N} deliveries at concurrency ${CONCURRENCY}`);
 
   // ---- post ---------------------------------------------------------------------------------------
-  const latencies = [];
-  const refused = [];
-  const accepted = new Set();
-  const deliveryIds = [];
-  let next = 0;
-  const postStart = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, N) }, async () => {
-      while (next < N) {
-        const i = next++;
-        try {
-          const res = await edge.post(bodies[i]);
-          latencies.push(res.ms);
-          if (res.status === 202 && res.json.status === "accepted") {
-            accepted.add(i);
-            deliveryIds[i] = res.json.deliveryId;
-          }
-          else refused.push({ i, status: res.status, answer: res.json.error ?? res.json.status });
-        } catch (error) {
-          refused.push({ i, status: 0, answer: String(error.cause?.code ?? error.message) });
-        }
-      }
-    }),
-  );
+  const { latencies, refused, accepted, deliveryIds, postStart } = await postAll(edge);
   const postMs = performance.now() - postStart;
   log(`posted in ${(postMs / 1000).toFixed(1)} s; ${accepted.size} accepted, ${refused.length} refused`);
 
@@ -173,8 +212,14 @@ try {
   const stopped = missing() > 0 ? (Date.now() - waitStart >= MAX_WAIT_MS ? "time limit" : "no progress for 30 s") : null;
   // Late duplicates (a retry racing an acknowledgement) would show up in the next seconds.
   await sleep(5000);
-  const deadLetters = await edge.admin("GET", "/admin/dead-letters");
+  const deadLetters = await edge.admin("GET", "/admin/dead-letters?limit=500");
   await sleep(500);
+  // What the ledger recorded, read once the worker is stopped (one process per local database).
+  await edge.halt();
+  const [ledgerStates, [ledgerAttempts], [ledgerDeliveries]] = ledgerQueries(
+    edge.dir,
+    "SELECT state, count(*) AS n FROM targets GROUP BY state ORDER BY state; SELECT count(*) AS n FROM attempts; SELECT count(*) AS n FROM deliveries",
+  );
 
   // ---- count --------------------------------------------------------------------------------------
   // Attempts the worker gave up on locally (timeout, reset) while the destination got them.
@@ -287,7 +332,8 @@ try {
       return "unknown";
     }
   })();
-  const command = `node bench/soak.mjs --deliveries ${N} --concurrency ${CONCURRENCY} --out ${path.relative(ROOT, OUT) || OUT}`;
+  const command = `node bench/soak.mjs --deliveries ${N} --concurrency ${CONCURRENCY} --out ${path.relative(ROOT, OUT) || OUT}` +
+    (args.baseline ? ` --baseline ${path.relative(ROOT, path.resolve(args.baseline))} --baseline-label ${args["baseline-label"]}` : "");
 
   const table = markdownTable(
     ["Destination", "Accepted", "Delivered", "Lost", "Duplicated (answered too late)", "Duplicated (other)", "Dead-lettered",
@@ -319,6 +365,18 @@ try {
     log(`queue batches with redeliveries: ${partialBatches.length}; dropped: ${dropped.length}; error lines: ${errors.length}`);
     for (const l of [...dropped, ...errors].slice(0, 10)) log(`  ${l}`);
   }
+  const requestsTotal = sinks.reduce((n, sk) => n + sk.requests.length, 0);
+  const delivered = ledgerStates.find((r) => r.state === "delivered")?.n ?? 0;
+  const ledgerLine = `Ledger after the run: ${ledgerDeliveries.n} deliveries; (delivery, destination) rows by state: ` +
+    `${ledgerStates.map((r) => `${r.state} ${r.n}`).join(", ") || "none"}; ${ledgerAttempts.n} attempt rows ` +
+    `for ${requestsTotal} requests the destinations received.`;
+  const latencyRows = [];
+  if (baseline) {
+    const [b50, b99] = [percentile(baseline.latencies, 50), percentile(baseline.latencies, 99)];
+    latencyRows.push([`${args["baseline-label"]} (before the ledger)`, baseline.accepted.size, fmt(b50), fmt(b99)]);
+    latencyRows.push(["this build (with the ledger)", accepted.size, fmt(p50), fmt(p99)]);
+    latencyRows.push(["difference", "", `${p50 - b50 >= 0 ? "+" : ""}${(p50 - b50).toFixed(1)} ms`, `${p99 - b99 >= 0 ? "+" : ""}${(p99 - b99).toFixed(1)} ms`]);
+  }
   const lost = perDestination.reduce((n, d) => n + d.lost, 0);
   const dupOther = perDestination.reduce((n, d) => n + d.duplicatedOther, 0);
   const dupLate = perDestination.reduce((n, d) => n + d.duplicatedLate, 0);
@@ -332,7 +390,14 @@ try {
       (refused.length ? ` (${[...new Set(refused.map((r) => `${r.status} ${r.answer}`))].join(", ")})` : "")],
     [webhookBad.length === 0, `only authentic bytes reached the destinations${webhookBad.length ? `: ${webhookBad.join("; ")}` : ""}`],
     [edge.reloads() === 0, `a valid run: wrangler reloaded the worker ${edge.reloads()} times (a reload drops the local queue's messages)`],
+    [delivered === accepted.size * sinks.length && ledgerAttempts.n === requestsTotal,
+      `the ledger agrees: ${delivered} of ${accepted.size * sinks.length} (delivery, destination) rows delivered, ` +
+      `${ledgerAttempts.n} attempt rows for ${requestsTotal} requests received`],
   ];
+  if (baseline) {
+    const extra = p50 - percentile(baseline.latencies, 50);
+    verdicts.push([extra <= 10, `the ledger adds at most 10 ms to the accept p50 in queue mode: ${extra >= 0 ? "+" : ""}${extra.toFixed(1)} ms`]);
+  }
   const text = [
     "# Reliability",
     "",
@@ -340,7 +405,7 @@ try {
     `machine: ${nproc} cores (\`nproc\`), ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, wrangler ${wranglerVersion};`,
     `worker/build/ of ${buildTime} (working tree at commit ${commit}).`,
     "",
-    `The built edge verifier under \`wrangler dev --local\` (workerd, local Queues and KV), queue mode,`,
+    `The built edge verifier under \`wrangler dev --local\` (workerd, local Queues, KV and D1), queue mode,`,
     `MAX_ATTEMPTS=${VARS.MAX_ATTEMPTS}, BACKOFF_BASE_MS=${VARS.BACKOFF_BASE_MS}, BACKOFF_MAX_MS=${VARS.BACKOFF_MAX_MS}, FORWARD_TIMEOUT_MS=${FORWARD_TIMEOUT_MS}.`,
     `${N} distinct signed deliveries (all ${EVENT_TYPES.length} catalog events, unique \`data.id\` and timestamp), posted`,
     `${CONCURRENCY} at a time, each routed to two local destinations: a Zapier-like one (200 + JSON) and a Make-like`,
@@ -352,6 +417,13 @@ try {
     table,
     "",
     totals,
+    "",
+    ...(latencyRows.length
+      ? ["Accept latency before and after the delivery ledger, measured in this run (the earlier build first, on its own",
+        "state and destinations failing alike, the same deliveries at the same concurrency):", "",
+        markdownTable(["Build", "Accepted", "Accept p50", "Accept p99"], latencyRows), ""]
+      : []),
+    ledgerLine,
     "",
     `Local queue: ${partialBatches.length} consumer batches asked for a redelivery of some message, ` +
       `${dropped.length} messages dropped after the queue's own retries, ${errors.length} error lines in wrangler's output.`,
