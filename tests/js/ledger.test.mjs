@@ -13,7 +13,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sign, sampleBody } from "atlasbrokers-webhooks";
-import { ROOT, ledgerQueries, ledgerQuery, migrateLedger, writeEdgeConfig } from "./helpers.mjs";
+import { execFileSync } from "node:child_process";
+import { ROOT, WRANGLER_ENV, ledgerQueries, ledgerQuery, migrateLedger, writeEdgeConfig } from "./helpers.mjs";
 import { Sink, eventually, markdownTable, randomToken, sleep, startEdge } from "./edge-harness.mjs";
 
 const SECRET = "whsec_ledger_test_7f3a";
@@ -275,6 +276,62 @@ test("direct mode records into the same ledger and forwards concurrent identical
   assert.equal(detail.json.attempts.length, 1);
   const later = await edge.post(body);
   assert.deepEqual([later.status, later.json.destinations[0].outcome], [200, "duplicate"]);
+});
+
+test("an upgrade from 0.2 moves its KV dead letters, kept deliveries and gone marks into the ledger", async (t) => {
+  const sink = await new Sink("sink").listen();
+  const gone = await new Sink("gone").listen();
+  const edge = await startEdge({
+    name: "atlas-ledger-upgrade",
+    vars: { ...BASE_VARS, ROUTES: JSON.stringify([
+      { name: "sink", urlSecret: "SINK_HOOK_URL", events: ["*"] },
+      { name: "gone", urlSecret: "GONE_HOOK_URL", events: ["*"] },
+    ]) },
+    secrets: { ...secrets, SINK_HOOK_URL: sink.url, GONE_HOOK_URL: gone.url },
+    sign,
+  });
+  t.after(async () => {
+    await edge.stop();
+    await Promise.all([sink.close(), gone.close()]);
+  });
+  // What 0.2 wrote, as 0.2 wrote it (keys and JSON), put into the local KV while stopped.
+  const dead = bodyOf("invoice.paid", "v02-dead");
+  const kept = bodyOf("booking.created", "v02-kept");
+  const message = (body, destination, attempt) => ({
+    id: idOf(body), event: JSON.parse(body).event, destination, signature: sign(SECRET, body), attempt, body, receivedAtMs: 1_772_000_000_000,
+  });
+  const entries = [
+    [`dead:001772000000500:sink:${idOf(dead).slice(0, 16)}`, { delivery: message(dead, "sink", 15), reason: "exhausted", lastOutcome: "timeout", lastStatus: null, failedAtMs: 1_772_000_000_500 }],
+    [`parked:gone:${createHash("sha256").update(idOf(kept)).digest("hex")}`, { delivery: message(kept, "gone", 1), parkedAtMs: 1_772_000_000_700 }],
+    ["gone:gone", { sinceMs: 1_772_000_000_600, deliveryId: idOf(kept) }],
+  ];
+  await edge.halt();
+  for (const [key, value] of entries) {
+    execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"), ["kv", "key", "put", "--local", "--binding", "STATE", "--persist-to", path.join(edge.dir, "state"), key, JSON.stringify(value)], {
+      cwd: edge.dir, env: WRANGLER_ENV, stdio: "pipe",
+    });
+  }
+  await edge.launch();
+  const res = await edge.admin("POST", "/admin/upgrade/kv");
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  assert.deepEqual(res.json.imported, { deadLetters: 1, kept: 1, pausedDestinations: 1 });
+  const again = await edge.admin("POST", "/admin/upgrade/kv");
+  assert.deepEqual(again.json.imported, { deadLetters: 0, kept: 0, pausedDestinations: 0 }, "moved, not copied");
+
+  const letters = (await edge.admin("GET", "/admin/dead-letters")).json.deadLetters;
+  assert.deepEqual(letters.map((l) => [l.deliveryId, l.destination, l.reason, l.lastOutcome, l.attempts]), [[idOf(dead), "sink", "exhausted", "timeout", 15]]);
+  const health = await edge.health();
+  assert.equal(health.status, 503);
+  assert.deepEqual(health.json.gone.map((g) => [g.destination, g.kept]), [["gone", 1]]);
+  // Both are sent from the ledger, byte for byte, once.
+  assert.equal((await edge.admin("POST", `/admin/dead-letters/${letters[0].id}/replay`)).status, 202);
+  const resumed = await edge.admin("POST", "/admin/destinations/gone/resume");
+  assert.deepEqual([resumed.status, resumed.json.kept], [202, 1]);
+  await eventually(() => {
+    assert.equal(sink.copies(dead), 1);
+    assert.equal(gone.copies(kept), 1);
+  });
+  assert.equal(sink.of(dead)[0].headers["x-webhook-secret"], sign(SECRET, dead));
 });
 
 test("migrations: from an empty database, and from the previous schema version with rows in it", async (t) => {

@@ -355,6 +355,17 @@ pub struct DeliveryIdRow {
     pub delivery_id: String,
 }
 
+/// Upgrading from version 0.2: a dead letter or kept delivery from KV becomes its row's state,
+/// unless the row has moved on since (a Replay after the upgrade). ?1 id, ?2 destination,
+/// ?3 state, ?4 dead reason, ?5 last status, ?6 last outcome, ?7 attempts, ?8 time.
+pub const IMPORT: &str = "UPDATE targets SET state = ?3, dead_reason = ?4, last_status = ?5, \
+    last_outcome = ?6, attempts = ?7, updated_at = ?8 \
+    WHERE delivery_id = ?1 AND destination = ?2 AND state = 'pending' AND attempts = 0";
+
+/// Version 0.2's gone mark. ?1 destination, ?2 since, ?3 delivery id.
+pub const IMPORT_GONE: &str = "INSERT INTO paused_destinations (name, reason, since, delivery_id) \
+    VALUES (?1, 'gone', ?2, ?3) ON CONFLICT DO NOTHING";
+
 /// Resuming: the destination takes deliveries again. ?1 destination.
 pub const UNPAUSE: &str = "DELETE FROM paused_destinations WHERE name = ?1";
 

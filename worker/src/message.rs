@@ -102,11 +102,35 @@ pub fn replay_message(
     }
 }
 
-/// What version 0.2 put on its dead-letter queue: read so that an upgrade records them.
+/// A dead letter as version 0.2 put it on its dead-letter queue and in KV (`dead:…`): read so
+/// that an upgrade records them in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyDeadLetter {
     pub delivery: Delivery,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub last_outcome: Option<String>,
+    #[serde(default)]
+    pub last_status: Option<u16>,
+    #[serde(default)]
+    pub failed_at_ms: u64,
+}
+
+/// A delivery version 0.2 kept in KV (`parked:…`) for a destination that answered 410.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegacyParked {
+    pub delivery: Delivery,
+}
+
+/// Version 0.2's mark (`gone:<destination>`) that a destination answered 410.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegacyGoneMark {
+    pub since_ms: u64,
+    pub delivery_id: String,
 }
 
 /// KV keys. Ids are hashed again so every key has a fixed length whatever a message holds.
@@ -117,6 +141,12 @@ pub mod keys {
     pub fn body(id: &str) -> String {
         format!("body:{}", sha256_hex(id))
     }
+
+    /// Where version 0.2 kept dead letters, kept deliveries and gone marks (see
+    /// `POST /admin/upgrade/kv`).
+    pub const LEGACY_DEAD: &str = "dead:";
+    pub const LEGACY_PARKED: &str = "parked:";
+    pub const LEGACY_GONE: &str = "gone:";
 }
 
 #[cfg(test)]

@@ -347,6 +347,11 @@ pub fn test_sent(event: &str, result: &DestinationResult) -> Reply {
     )
 }
 
+/// `POST /admin/upgrade/kv`: how many of version 0.2's KV entries moved into the ledger.
+pub fn imported(counts: serde_json::Value) -> Reply {
+    Reply::new(200, json!({ "status": "imported", "imported": counts }))
+}
+
 /// An admin answer with rows from the ledger (already shaped by the shell).
 pub fn listing(key: &str, rows: serde_json::Value) -> Reply {
     Reply::new(200, json!({ key: rows }))

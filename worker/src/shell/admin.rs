@@ -68,6 +68,7 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
         (Method::Post, ["admin", "destinations", name, "resume"]) => {
             resume(env, &db, config, name).await
         }
+        (Method::Post, ["admin", "upgrade", "kv"]) => Ok(super::upgrade::import(env, &db).await),
         _ => return EdgeError::NotFound.reply(),
     };
     result.unwrap_or_else(|_| EdgeError::StorageUnavailable.reply())

@@ -128,7 +128,11 @@ pub(crate) async fn receive(
 }
 
 /// The statements that make sure a message's rows exist.
-fn ensure_rows(db: &Db, d: &Delivery, now: u64) -> worker::Result<Vec<D1PreparedStatement>> {
+pub(crate) fn ensure_rows(
+    db: &Db,
+    d: &Delivery,
+    now: u64,
+) -> worker::Result<Vec<D1PreparedStatement>> {
     let size = d.body.as_ref().map_or(0, |b| b.len() as u64);
     Ok(vec![
         stmt(

@@ -8,6 +8,7 @@ mod forward;
 mod health;
 mod ledger;
 mod receive;
+mod upgrade;
 
 use std::cell::RefCell;
 use std::rc::Rc;
