@@ -10,7 +10,6 @@ CREATE TABLE deliveries (
   workspace_id     TEXT,                        -- NULL when the body is not the envelope
   received_at      INTEGER NOT NULL,            -- first receipt
   last_received_at INTEGER NOT NULL,            -- latest receipt (a Replay)
-  receipts         INTEGER NOT NULL DEFAULT 1,  -- posts of this exact body
   size             INTEGER NOT NULL,            -- bytes
   signature        TEXT NOT NULL,               -- the X-Webhook-Secret value that verified
   body_key         TEXT,                        -- KV key when the body is in KV

@@ -283,7 +283,8 @@ test("queue mode: verification, routing, retries, dead letters, replays, admin A
 
   await t.test("a replay of an acknowledged delivery is not forwarded again", async () => {
     const res = await edge.post(sampleBody("deal.won"));
-    assert.deepEqual([res.status, res.json.status], [200, "duplicate"]);
+    // Accepted at once; each destination's consumer finds it delivered in the ledger.
+    assert.deepEqual([res.status, res.json.status], [202, "accepted"]);
     await sleep(2500);
     assert.equal(zapier.ofEvent("deal.won").length, 1);
     assert.equal(make.ofEvent("deal.won").length, 1);
@@ -292,7 +293,7 @@ test("queue mode: verification, routing, retries, dead letters, replays, admin A
   await t.test("a replay of a partial delivery goes only to the destination that missed it", async () => {
     rejectingStatus = 200; // the user fixed their scenario
     const res = await edge.post(sampleBody("policy.renewed"));
-    assert.deepEqual([res.status, res.json.destinations], [202, ["rejecting"]]);
+    assert.equal(res.status, 202);
     await eventually(() => {
       assert.equal(rejecting.acked().length, 1);
       assertForwarded(rejecting.acked()[0], sampleBody("policy.renewed"), 1);

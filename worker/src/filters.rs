@@ -172,7 +172,7 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
     let mut sql;
     if filter.destination.is_some() || filter.state.is_some() || filter.reason.is_some() {
         sql = String::from(
-            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.receipts, d.size, \
+            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.last_received_at, d.size, \
              d.envelope_problem FROM targets t JOIN deliveries d ON d.id = t.delivery_id \
              WHERE 1",
         );
@@ -188,7 +188,7 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
         ));
     } else {
         sql = String::from(
-            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.receipts, d.size, \
+            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.last_received_at, d.size, \
              d.envelope_problem FROM deliveries d WHERE 1",
         );
         let mut add = |condition: &str, bind: Bind| {
@@ -246,7 +246,8 @@ pub struct DeliveryRow {
     pub workspace_id: Option<String>,
     #[serde(rename(serialize = "receivedAtMs"))]
     pub received_at: u64,
-    pub receipts: u32,
+    #[serde(rename(serialize = "lastReceivedAtMs"))]
+    pub last_received_at: u64,
     pub size: u64,
     pub envelope_problem: Option<String>,
     #[serde(default)]
@@ -316,7 +317,6 @@ pub struct DeliveryDetail {
     pub received_at: u64,
     #[serde(rename(serialize = "lastReceivedAtMs"))]
     pub last_received_at: u64,
-    pub receipts: u32,
     pub size: u64,
     /// Whether its body is in KV (a replay needs it).
     pub body_stored: u8,
@@ -335,7 +335,7 @@ pub const ATTEMPTS_OF_DELIVERY: &str = "SELECT destination, generation, attempt,
 
 /// One delivery. ?1 id.
 pub const DELIVERY: &str = "SELECT id, event, workspace_id, received_at, last_received_at, \
-    receipts, size, body_key IS NOT NULL AS body_stored, envelope_problem \
+    size, body_key IS NOT NULL AS body_stored, envelope_problem \
     FROM deliveries WHERE id = ?1";
 
 /// Attempts per minute per destination and outcome since ?1 (the console's chart).

@@ -68,12 +68,12 @@ impl State {
 
 // ---- receiving ---------------------------------------------------------------------------------
 
-/// Records a receipt: the first one inserts the delivery, a Replay counts.
+/// Records a receipt in direct mode, or for an unrouted delivery (after the answer).
 /// ?1 id, ?2 event, ?3 workspace, ?4 now, ?5 size, ?6 signature, ?7 body key, ?8 envelope problem.
 pub const RECORD_DELIVERY: &str = "INSERT INTO deliveries \
     (id, event, workspace_id, received_at, last_received_at, size, signature, body_key, envelope_problem) \
     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8) \
-    ON CONFLICT (id) DO UPDATE SET receipts = receipts + 1, last_received_at = excluded.last_received_at, \
+    ON CONFLICT (id) DO UPDATE SET last_received_at = max(last_received_at, excluded.last_received_at), \
     body_key = coalesce(excluded.body_key, body_key)";
 
 /// A new (delivery, destination) row: pending. ?1 id, ?2 destination, ?3 event, ?4 now.
@@ -81,76 +81,41 @@ pub const ADD_TARGET: &str = "INSERT INTO targets \
     (delivery_id, destination, event, received_at, state, updated_at) \
     VALUES (?1, ?2, ?3, ?4, 'pending', ?4) ON CONFLICT DO NOTHING";
 
-/// AtlasBrokers' Replay of a delivery that is dead or waiting for a retry at a destination:
-/// the operator asks again, so it starts over as a new generation (the old chain's messages
-/// become stale). ?1 id, ?2 destination, ?3 now.
-pub const SEND_AGAIN: &str = "UPDATE targets SET state = 'pending', generation = generation + 1, \
-    attempts = 0, next_attempt_at = NULL, dead_reason = NULL, updated_at = ?3 \
-    WHERE delivery_id = ?1 AND destination = ?2 AND state IN ('dead', 'retrying')";
-
-/// Every destination row of one delivery. ?1 id.
-pub const TARGETS_OF: &str =
-    "SELECT destination, state, generation, attempts, claim_until FROM targets WHERE delivery_id = ?1";
-
-/// A target row as receiving reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct TargetRow {
-    pub destination: String,
-    pub state: State,
-    pub generation: u32,
-    pub attempts: u32,
-    pub claim_until: Option<u64>,
-}
-
-/// What receiving does for one destination of a delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Receipt {
-    /// Queue (or, direct, forward) it: a message that takes whatever attempt is due.
-    Send,
-    /// The destination has it already: a Replay is not sent again.
-    Delivered,
-    /// Kept for a paused destination; sent when the operator resumes it.
-    Kept,
-}
-
-/// Decides from the row as it stands after [`ADD_TARGET`] and [`SEND_AGAIN`] ran (`None`:
-/// the ledger could not be read; the consumer's claim still keeps it to one copy).
-pub fn on_receipt(row: Option<&TargetRow>) -> Receipt {
-    match row.map(|r| r.state) {
-        Some(State::Delivered) => Receipt::Delivered,
-        Some(State::Paused) => Receipt::Kept,
-        // Pending: new, or a concurrent copy (only one claims). Delivering: a consumer has it;
-        // this copy takes over only if that consumer died. Retrying/dead cannot be seen here
-        // (SEND_AGAIN made them pending) unless the update failed: send, the claim decides.
-        _ => Receipt::Send,
-    }
-}
-
 // ---- claiming ----------------------------------------------------------------------------------
 
-/// Makes sure the rows exist when receiving could not write them (the ledger was down, or the
-/// message predates the ledger). ?1 id, ?2 event, ?3 now, ?4 size, ?5 signature, ?6 body key,
-/// ?7 envelope problem.
+/// The delivery's row, from the message (in queue mode nothing is written while AtlasBrokers
+/// waits: the consumer records the delivery with its first claim). A Replay's message moves
+/// `last_received_at`. ?1 id, ?2 event, ?3 received at, ?4 size, ?5 signature, ?6 body key,
+/// ?7 envelope problem, ?8 workspace.
 pub const ENSURE_DELIVERY: &str = "INSERT INTO deliveries \
-    (id, event, received_at, last_received_at, size, signature, body_key, envelope_problem) \
-    VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
+    (id, event, received_at, last_received_at, size, signature, body_key, envelope_problem, workspace_id) \
+    VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET \
+    received_at = min(received_at, excluded.received_at), \
+    last_received_at = max(last_received_at, excluded.last_received_at)";
 
 /// ?1 id, ?2 destination, ?3 event, ?4 received at, ?5 now.
 pub const ENSURE_TARGET: &str = "INSERT INTO targets \
     (delivery_id, destination, event, received_at, state, updated_at) \
     VALUES (?1, ?2, ?3, ?4, 'pending', ?5) ON CONFLICT DO NOTHING";
 
-/// The claim. A message with generation 0 ("whatever is due": from receiving, a replay or a
-/// resume) claims a pending row; a retry message (generation g, attempt a) claims only the
-/// attempt it was scheduled for. Either takes over a claim that expired. Nothing is claimed
-/// for a paused destination.
-/// ?1 id, ?2 destination, ?3 generation, ?4 attempt, ?5 token, ?6 claim until, ?7 now.
-pub const CLAIM: &str = "UPDATE targets SET state = 'delivering', attempts = attempts + 1, \
-    claim_token = ?5, claim_until = ?6, updated_at = ?7 \
+/// The claim. A message with generation 0 (from receiving, a replay or a resume: "whatever is
+/// due") claims a pending row, and restarts as a new generation a row that died or began
+/// waiting for a retry *before the message was requested* (a Replay from AtlasBrokers is the
+/// operator asking again; a copy posted at the same moment as the first is not). A retry
+/// message (generation g, attempt a) claims only the attempt it was scheduled for. Either takes
+/// over a claim that expired. Nothing is claimed for a paused destination.
+/// ?1 id, ?2 destination, ?3 generation, ?4 attempt, ?5 token, ?6 claim until, ?7 now,
+/// ?8 requested at (generation 0).
+pub const CLAIM: &str = "UPDATE targets SET \
+    generation = generation + (CASE WHEN ?3 = 0 AND state IN ('dead', 'retrying') THEN 1 ELSE 0 END), \
+    attempts = CASE WHEN ?3 = 0 AND state IN ('dead', 'retrying') THEN 1 ELSE attempts + 1 END, \
+    next_attempt_at = NULL, dead_reason = NULL, \
+    state = 'delivering', claim_token = ?5, claim_until = ?6, updated_at = ?7 \
     WHERE delivery_id = ?1 AND destination = ?2 \
     AND NOT EXISTS (SELECT 1 FROM paused_destinations WHERE name = ?2) \
     AND CASE WHEN ?3 = 0 \
       THEN state = 'pending' OR (state = 'delivering' AND claim_until <= ?7) \
+        OR (state IN ('dead', 'retrying') AND updated_at < ?8) \
       ELSE generation = ?3 AND ((state IN ('pending', 'retrying') AND attempts = ?4 - 1) \
         OR (state = 'delivering' AND claim_until <= ?7 AND attempts = ?4)) END";
 
@@ -421,31 +386,6 @@ mod tests {
             assert_eq!(DeadReason::parse(r.as_str()), Some(r));
         }
         assert_eq!(State::parse("Delivered"), None);
-    }
-
-    #[test]
-    fn a_replay_is_not_sent_to_a_destination_that_has_it() {
-        let target = |state| TargetRow {
-            destination: "zapier".into(),
-            state,
-            generation: 1,
-            attempts: 1,
-            claim_until: None,
-        };
-        assert_eq!(
-            on_receipt(Some(&target(State::Delivered))),
-            Receipt::Delivered
-        );
-        assert_eq!(on_receipt(Some(&target(State::Paused))), Receipt::Kept);
-        for state in [
-            State::Pending,
-            State::Delivering,
-            State::Retrying,
-            State::Dead,
-        ] {
-            assert_eq!(on_receipt(Some(&target(state))), Receipt::Send, "{state:?}");
-        }
-        assert_eq!(on_receipt(None), Receipt::Send);
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub struct Delivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_key: Option<String>,
     pub received_at_ms: u64,
+    /// From the envelope, for the ledger's row (absent when the body is not the envelope).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// When this message was asked for (the post, replay or resume that sent it): a generation-0
+    /// message restarts a delivery that died or began waiting for a retry before then.
+    #[serde(default)]
+    pub requested_at_ms: u64,
     /// `X-Atlas-Envelope-Problem` for an authentic body that is not the expected envelope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope_problem: Option<String>,
@@ -66,15 +73,6 @@ impl Delivery {
             ..self.clone()
         }
     }
-
-    /// The message that sends it again from the start (the ledger raised its generation).
-    pub fn again(&self) -> Delivery {
-        Delivery {
-            generation: 0,
-            attempt: 0,
-            ..self.clone()
-        }
-    }
 }
 
 /// The message that sends a stored delivery to `destination` again: the body inline when it
@@ -84,6 +82,7 @@ pub fn replay_message(
     destination: &str,
     body: &[u8],
     body_key: &str,
+    now_ms: u64,
 ) -> Delivery {
     let inline = std::str::from_utf8(body)
         .ok()
@@ -98,6 +97,8 @@ pub fn replay_message(
         body: inline.map(str::to_owned),
         body_key: inline.is_none().then(|| body_key.to_owned()),
         received_at_ms: stored.received_at,
+        workspace_id: None,
+        requested_at_ms: now_ms,
         envelope_problem: stored.envelope_problem.clone(),
     }
 }
@@ -164,6 +165,8 @@ mod tests {
             body: Some("{}".into()),
             body_key: None,
             received_at_ms: 1,
+            workspace_id: None,
+            requested_at_ms: 1,
             envelope_problem: None,
         }
     }
@@ -180,7 +183,7 @@ mod tests {
         let retry = d.retry(3, 2);
         assert_eq!((retry.generation, retry.attempt), (3, 3));
         assert_eq!(retry.body, d.body);
-        assert_eq!(retry.again().position(), d.position());
+        assert_eq!(retry.requested_at_ms, d.requested_at_ms);
     }
 
     #[test]

@@ -134,23 +134,15 @@ pub fn rejected(error: &atlasbrokers_webhooks::Error) -> Reply {
     reply
 }
 
-/// Queue mode: what was queued, and for which destinations nothing was (already delivered, or
-/// kept for a paused destination).
+/// Queue mode: queued for these destinations (each consumer skips a destination that already
+/// has this delivery, see the ledger).
 pub fn accepted(
     delivery_id: &str,
-    queued: &[&str],
-    delivered: &[&str],
-    kept: &[&str],
+    destinations: &[&str],
     problem: Option<&atlasbrokers_webhooks::Error>,
 ) -> Reply {
     let mut body =
-        json!({ "status": "accepted", "deliveryId": delivery_id, "destinations": queued });
-    if !delivered.is_empty() {
-        body["alreadyDelivered"] = json!(delivered);
-    }
-    if !kept.is_empty() {
-        body["kept"] = json!(kept);
-    }
+        json!({ "status": "accepted", "deliveryId": delivery_id, "destinations": destinations });
     add_problem(&mut body, problem);
     Reply::new(202, body)
 }
@@ -161,14 +153,6 @@ fn add_problem(body: &mut serde_json::Value, problem: Option<&atlasbrokers_webho
     if let Some(error) = problem {
         body["envelopeProblem"] = json!({ "code": error.code(), "field": error.field() });
     }
-}
-
-/// Every destination acknowledged this delivery before: nothing is forwarded again.
-pub fn duplicate(delivery_id: &str) -> Reply {
-    Reply::new(
-        200,
-        json!({ "status": "duplicate", "deliveryId": delivery_id }),
-    )
 }
 
 /// No route takes this event: acknowledged, nothing forwarded.
@@ -529,11 +513,11 @@ mod tests {
     #[test]
     fn authentic_bodies_that_are_not_the_envelope_are_accepted_and_say_why() {
         let e = atlasbrokers_webhooks::Summary::parse(br#"{"event":"ping"}"#).unwrap_err();
-        let r = accepted("id", &["zapier"], &[], &[], Some(&e));
+        let r = accepted("id", &["zapier"], Some(&e));
         assert_eq!(r.status, 202);
         assert_eq!(r.body["envelopeProblem"]["code"], "invalid_envelope");
         assert_eq!(r.body["envelopeProblem"]["field"], "timestamp");
-        assert!(accepted("id", &["zapier"], &[], &[], None)
+        assert!(accepted("id", &["zapier"], None)
             .body
             .get("envelopeProblem")
             .is_none());

@@ -169,7 +169,7 @@ async fn send_again(
         Ok(None) => return Err(NotSent::BodyGone),
         Err(()) => return Err(NotSent::Storage),
     };
-    let message = replay_message(&stored, destination, &body, &key);
+    let message = replay_message(&stored, destination, &body, &key, now_ms());
     match ledger::restart(db, id, destination, from, now_ms()).await {
         Ok(true) => {}
         Ok(false) => return Err(NotSent::Unknown),

@@ -7,7 +7,7 @@ use worker::d1::{D1Database, D1PreparedStatement};
 use worker::Env;
 
 use crate::filters::Bind;
-use crate::ledger::{self, ClaimRow, Settlement, StoredDelivery, TargetRow};
+use crate::ledger::{self, ClaimRow, Settlement, StoredDelivery};
 use crate::message::Delivery;
 
 pub(crate) type Db = D1Database;
@@ -69,62 +69,49 @@ fn changed(result: &worker::d1::D1Result) -> bool {
     matches!(result.meta(), Ok(Some(meta)) if meta.changes.unwrap_or(0) > 0)
 }
 
-/// What receiving knows about a delivery.
-pub(crate) struct Receipt<'a> {
-    pub id: &'a str,
-    pub event: &'a str,
-    pub workspace_id: Option<&'a str>,
+/// What receiving knows about a delivery (owned: in queue mode it is written after the answer).
+pub(crate) struct Receipt {
+    pub id: String,
+    pub event: String,
+    pub workspace_id: Option<String>,
     pub received_at: u64,
     pub size: u64,
-    pub signature: &'a str,
-    pub body_key: Option<&'a str>,
-    pub envelope_problem: Option<&'a str>,
+    pub signature: String,
+    pub body_key: Option<String>,
+    pub envelope_problem: Option<String>,
+    pub destinations: Vec<String>,
 }
 
-/// Records a receipt and its destinations; returns every destination row of the delivery as
-/// it stands afterwards.
-pub(crate) async fn receive(
-    db: &Db,
-    r: &Receipt<'_>,
-    destinations: &[&str],
-) -> worker::Result<Vec<TargetRow>> {
+/// Records a receipt and its destinations' rows (pending when new).
+pub(crate) async fn receive(db: &Db, r: &Receipt) -> worker::Result<()> {
     let mut batch = vec![stmt(
         db,
         ledger::RECORD_DELIVERY,
         &[
-            text(r.id),
-            text(r.event),
-            opt_text(r.workspace_id),
+            text(&r.id),
+            text(&r.event),
+            opt_text(r.workspace_id.as_deref()),
             int(r.received_at),
             int(r.size),
-            text(r.signature),
-            opt_text(r.body_key),
-            opt_text(r.envelope_problem),
+            text(&r.signature),
+            opt_text(r.body_key.as_deref()),
+            opt_text(r.envelope_problem.as_deref()),
         ],
     )?];
-    for destination in destinations {
+    for destination in &r.destinations {
         batch.push(stmt(
             db,
             ledger::ADD_TARGET,
             &[
-                text(r.id),
+                text(&r.id),
                 text(destination),
-                text(r.event),
+                text(&r.event),
                 int(r.received_at),
             ],
         )?);
-        batch.push(stmt(
-            db,
-            ledger::SEND_AGAIN,
-            &[text(r.id), text(destination), int(r.received_at)],
-        )?);
     }
-    batch.push(stmt(db, ledger::TARGETS_OF, &[text(r.id)])?);
-    let results = db.batch(batch).await?;
-    match results.last() {
-        Some(last) => last.results::<TargetRow>(),
-        None => Ok(Vec::new()),
-    }
+    db.batch(batch).await?;
+    Ok(())
 }
 
 /// The statements that make sure a message's rows exist.
@@ -146,6 +133,7 @@ pub(crate) fn ensure_rows(
                 text(&d.signature),
                 opt_text(d.body_key.as_deref()),
                 opt_text(d.envelope_problem.as_deref()),
+                opt_text(d.workspace_id.as_deref()),
             ],
         )?,
         stmt(
@@ -183,6 +171,7 @@ pub(crate) async fn claim(
             text(token),
             int(until),
             int(now),
+            int(d.requested_at_ms),
         ],
     )?);
     batch.push(stmt(

@@ -78,11 +78,11 @@ pub(crate) fn log_line(line: &str) {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let config = load_config(&env);
     let path = req.path();
     let reply = if path == config.path {
-        receive::handle(req, &env, &config).await
+        receive::handle(req, &env, &ctx, &config).await
     } else if path == "/healthz" && req.method() == Method::Get {
         health::handle(&env, &config).await
     } else if path.starts_with("/admin/") {

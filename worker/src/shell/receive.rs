@@ -7,19 +7,19 @@ use std::time::Duration;
 use atlasbrokers_webhooks::Error;
 use futures_util::future::join_all;
 use futures_util::StreamExt;
-use worker::{BatchMessageBuilder, Env, Method, Request};
+use worker::{BatchMessageBuilder, Context, Env, Method, Request};
 
 use super::{bodies, forward, ledger, log_line, now_ms, DELIVERIES};
 use crate::config::{Config, Mode};
 use crate::headers::{self, Forwarded};
-use crate::ledger::{after_claim, claim_until, on_receipt, settle_direct, Claim, Receipt, State};
+use crate::ledger::{after_claim, claim_until, settle_direct, Claim, State};
 use crate::log::{AttemptLog, EnvelopeWarning};
 use crate::message::{keys, Delivery, INLINE_BODY_MAX};
 use crate::responses::{self, DestinationResult, EdgeError, Reply};
 use crate::retry::{decide, DeadReason, Decision};
 use crate::routes::{destinations_for, Destination};
 
-pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Reply {
+pub(crate) async fn handle(mut req: Request, env: &Env, ctx: &Context, config: &Config) -> Reply {
     if req.method() != Method::Post {
         return responses::rejected(&Error::MethodNotAllowed);
     }
@@ -81,7 +81,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, config: &Config) -> Repl
     };
     if targets.is_empty() {
         // Recorded all the same: the operator can see it arrived and that no route takes it.
-        receipts(env, &incoming, None, &[]).await;
+        record_later(env, ctx, incoming.receipt(None, &[]));
         return responses::unrouted(&id, event.as_deref(), problem.as_ref());
     }
     match config.mode {
@@ -144,16 +144,17 @@ struct Incoming<'a> {
 }
 
 impl Incoming<'_> {
-    fn receipt<'a>(&'a self, body_key: Option<&'a str>) -> ledger::Receipt<'a> {
+    fn receipt(&self, body_key: Option<&str>, targets: &[&Destination]) -> ledger::Receipt {
         ledger::Receipt {
-            id: self.id,
-            event: self.event,
-            workspace_id: self.workspace_id,
+            id: self.id.to_owned(),
+            event: self.event.to_owned(),
+            workspace_id: self.workspace_id.map(str::to_owned),
             received_at: self.received_at,
             size: self.body.len() as u64,
-            signature: self.signature,
-            body_key,
-            envelope_problem: self.envelope_problem,
+            signature: self.signature.to_owned(),
+            body_key: body_key.map(str::to_owned),
+            envelope_problem: self.envelope_problem.map(str::to_owned),
+            destinations: targets.iter().map(|d| d.name.clone()).collect(),
         }
     }
 
@@ -169,31 +170,28 @@ impl Incoming<'_> {
             body: inline.map(str::to_owned),
             body_key: body_key.map(str::to_owned),
             received_at_ms: self.received_at,
+            workspace_id: self.workspace_id.map(str::to_owned),
+            requested_at_ms: self.received_at,
             envelope_problem: self.envelope_problem.map(str::to_owned),
         }
     }
 }
 
-/// Records the receipt; for each destination, what the ledger says to do. When the ledger
-/// cannot be written, every destination is sent: each consumer's claim still keeps it to one
-/// copy once the ledger is back, and nothing authentic waits on it.
-async fn receipts(
-    env: &Env,
-    incoming: &Incoming<'_>,
-    body_key: Option<&str>,
-    targets: &[&Destination],
-) -> Vec<Receipt> {
-    let names: Vec<&str> = targets.iter().map(|d| d.name.as_str()).collect();
-    let rows = match ledger::open(env) {
-        Some(db) => ledger::receive(&db, &incoming.receipt(body_key), &names)
-            .await
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    names
-        .iter()
-        .map(|name| on_receipt(rows.iter().find(|r| r.destination == *name)))
-        .collect()
+/// Records an unrouted delivery in the ledger after the answer, so the operator sees it came.
+/// (A routed one is recorded by its consumer: in queue mode nothing authentic waits on the
+/// ledger or fails with it.)
+fn record_later(env: &Env, ctx: &Context, receipt: ledger::Receipt) {
+    let env = env.clone();
+    ctx.wait_until(async move {
+        if let Some(db) = ledger::open(&env) {
+            if ledger::receive(&db, &receipt).await.is_err() {
+                log_line(&format!(
+                    "{{\"level\":\"warn\",\"deliveryId\":{:?},\"ledger\":\"receipt not recorded\"}}",
+                    receipt.id
+                ));
+            }
+        }
+    });
 }
 
 async fn enqueue(
@@ -220,47 +218,39 @@ async fn enqueue(
     } else {
         (text, None)
     };
-    let decided = receipts(env, incoming, body_key.as_deref(), targets).await;
-    let (mut queued, mut delivered, mut kept) = (Vec::new(), Vec::new(), Vec::new());
-    for (target, receipt) in targets.iter().zip(&decided) {
-        match receipt {
-            Receipt::Send => queued.push(target.name.as_str()),
-            Receipt::Delivered => delivered.push(target.name.as_str()),
-            Receipt::Kept => kept.push(target.name.as_str()),
-        }
+    // One message per routed destination; a destination that already has this delivery (a
+    // Replay) is skipped by the consumer's claim, not here.
+    let messages: Vec<Delivery> = targets
+        .iter()
+        .map(|d| incoming.message(&d.name, inline, body_key.as_deref()))
+        .collect();
+    let Ok(queue) = env.queue(DELIVERIES) else {
+        return EdgeError::StorageUnavailable.reply();
+    };
+    let batch = BatchMessageBuilder::new().messages(messages).build();
+    if queue.send_batch(batch).await.is_err() {
+        return EdgeError::StorageUnavailable.reply();
     }
-    if queued.is_empty() && kept.is_empty() {
-        return responses::duplicate(incoming.id);
-    }
-    if !queued.is_empty() {
-        let messages: Vec<Delivery> = queued
-            .iter()
-            .map(|name| incoming.message(name, inline, body_key.as_deref()))
-            .collect();
-        let Ok(queue) = env.queue(DELIVERIES) else {
-            return EdgeError::StorageUnavailable.reply();
-        };
-        let batch = BatchMessageBuilder::new().messages(messages).build();
-        if queue.send_batch(batch).await.is_err() {
-            return EdgeError::StorageUnavailable.reply();
-        }
-    }
-    responses::accepted(incoming.id, &queued, &delivered, &kept, problem)
+    let names: Vec<&str> = targets.iter().map(|d| d.name.as_str()).collect();
+    responses::accepted(incoming.id, &names, problem)
 }
 
-/// Direct mode: forwards during the request, through the same claim as the queue consumer,
-/// so concurrent identical posts reach each destination once.
+/// Direct mode: records the receipt, then forwards during the request through the same claim
+/// as the queue consumer, so concurrent identical posts reach each destination once and a
+/// Replay reaches only the destinations that do not have it.
 async fn direct(
     env: &Env,
     config: &Config,
     incoming: &Incoming<'_>,
     targets: &[&Destination],
 ) -> Vec<DestinationResult> {
-    let decided = receipts(env, incoming, None, targets).await;
     let db = ledger::open(env);
+    if let Some(db) = &db {
+        let _ = ledger::receive(db, &incoming.receipt(None, targets)).await;
+    }
     // In parallel, each within the per-attempt timeout and all within the request's budget.
     let timeout = config.forward_timeout.min(config.direct_budget);
-    let sends = targets.iter().zip(decided).map(|(destination, receipt)| {
+    let sends = targets.iter().map(|destination| {
         let db = db.as_ref();
         async move {
             let result = |outcome: &str| DestinationResult {
@@ -268,11 +258,6 @@ async fn direct(
                 outcome: outcome.to_owned(),
                 status: None,
             };
-            match receipt {
-                Receipt::Delivered => return result("duplicate"),
-                Receipt::Kept => return result("paused"),
-                Receipt::Send => {}
-            }
             let message = incoming.message(&destination.name, None, None);
             let token = super::claim_token();
             let now = now_ms();
