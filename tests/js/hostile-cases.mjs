@@ -675,7 +675,7 @@ export const EDGE_COLLISIONS = [
     forward: { to: Z, event: "contact.updated" },
   },
   {
-    name: "the same bytes again after both acknowledged → 200 duplicate, not forwarded again",
+    name: "the same bytes again after both acknowledged → 202, not forwarded again",
     pair: () => {
       const body = won();
       return [body, body];

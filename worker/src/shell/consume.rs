@@ -8,7 +8,7 @@ use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, QueueRetryO
 use super::{bodies, forward, ledger, log, log_line, now_ms, DELIVERIES};
 use crate::config::Config;
 use crate::headers::Forwarded;
-use crate::ledger::{after_claim, claim_until, settle, Claim, Settlement};
+use crate::ledger::{after_claim, claim_until, settle, Claim, ClaimRow, Settlement};
 use crate::log::AttemptLog;
 use crate::message::{Delivery, LegacyDeadLetter};
 use crate::retry::{decide, DeadReason, Decision};
@@ -39,37 +39,67 @@ pub(crate) async fn batch(
 ) -> worker::Result<()> {
     let forwarding = batch.queue() == config.delivery_queue;
     let messages = batch.messages()?;
+    // Ours from version 0.2's dead-letter queue ({"delivery": ...}), or a delivery; anything
+    // else is not ours and has nothing to do.
+    let mut work = Vec::with_capacity(messages.len());
+    for message in &messages {
+        match parse(message.body()) {
+            Some(delivery) => work.push((message, delivery)),
+            None => message.ack(),
+        }
+    }
+    if !forwarding {
+        for (message, delivery) in &work {
+            let done = record_dead_letter(message, env, config, delivery).await;
+            finish(message, done);
+        }
+        return Ok(());
+    }
+    // One claim for the whole batch: one round trip to the ledger, not one per message.
+    let now = now_ms();
+    let until = claim_until(now, config.forward_timeout.as_millis() as u64);
+    let claims: Vec<(String, Option<ClaimRow>)> = {
+        let tokens: Vec<String> = work.iter().map(|_| super::claim_token()).collect();
+        let rows = match ledger::open(env) {
+            Some(db) => {
+                let pairs: Vec<(&Delivery, &str)> = work
+                    .iter()
+                    .zip(&tokens)
+                    .map(|((_, d), t)| (d, t.as_str()))
+                    .collect();
+                ledger::claim_all(&db, &pairs, until, now).await.ok()
+            }
+            None => None,
+        };
+        match rows {
+            Some(rows) => tokens.into_iter().zip(rows).collect(),
+            None => tokens.into_iter().map(|t| (t, None)).collect(),
+        }
+    };
     // Concurrently, so one slow or failing destination never holds up another's delivery, but
     // no more at once than workerd's six simultaneous connections per invocation: past that,
     // requests wait for a slot, and a response stuck behind them times out after reaching the
     // destination, which would then get the retry as a duplicate.
-    stream::iter(messages.iter().map(|m| handle(m, env, config, forwarding)))
-        .buffer_unordered(MAX_CONCURRENT_FORWARDS)
-        .collect::<Vec<()>>()
-        .await;
+    stream::iter(work.into_iter().zip(claims).map(
+        |((message, delivery), (token, row))| async move {
+            let done = deliver(message, env, config, delivery, &token, row, now).await;
+            finish(message, done);
+        },
+    ))
+    .buffer_unordered(MAX_CONCURRENT_FORWARDS)
+    .collect::<Vec<()>>()
+    .await;
     Ok(())
 }
 
-async fn handle(
-    message: &Message<serde_json::Value>,
-    env: &Env,
-    config: &Config,
-    forwarding: bool,
-) {
-    let body = message.body().clone();
-    // Ours from version 0.2's dead-letter queue ({"delivery": ...}), or a delivery.
-    let delivery = match serde_json::from_value::<LegacyDeadLetter>(body.clone()) {
+fn parse(body: &serde_json::Value) -> Option<Delivery> {
+    match serde_json::from_value::<LegacyDeadLetter>(body.clone()) {
         Ok(letter) => Some(letter.delivery),
-        Err(_) => serde_json::from_value::<Delivery>(body).ok(),
-    };
-    let Some(delivery) = delivery else {
-        return message.ack(); // not ours: nothing to do with it
-    };
-    let done = if forwarding {
-        deliver(message, env, config, delivery).await
-    } else {
-        record_dead_letter(message, env, config, &delivery).await
-    };
+        Err(_) => serde_json::from_value::<Delivery>(body.clone()).ok(),
+    }
+}
+
+fn finish(message: &Message<serde_json::Value>, done: Done) {
     match done {
         Done::Ack => message.ack(),
         Done::Retry(seconds) => message.retry_with_options(
@@ -80,16 +110,17 @@ async fn handle(
     }
 }
 
-/// One attempt of one delivery to one destination.
+/// One attempt of one delivery to one destination, after the batch's claim (`row`: the
+/// (delivery, destination) row as the claim left it; `None` when the ledger failed).
 async fn deliver(
     message: &Message<serde_json::Value>,
     env: &Env,
     config: &Config,
     delivery: Delivery,
+    token: &str,
+    row: Option<ClaimRow>,
+    now: u64,
 ) -> Done {
-    let Some(db) = ledger::open(env) else {
-        return storage_retry(message);
-    };
     let Some(destination) = config
         .destinations
         .iter()
@@ -97,14 +128,10 @@ async fn deliver(
     else {
         return bury(message, env, &delivery, DeadReason::UnknownDestination).await;
     };
-    let token = super::claim_token();
-    let now = now_ms();
-    let until = claim_until(now, config.forward_timeout.as_millis() as u64);
-    let row = match ledger::claim(&db, &delivery, &token, until, now).await {
-        Ok(Some(row)) => row,
-        _ => return storage_retry(message),
+    let (Some(db), Some(row)) = (ledger::open(env), row) else {
+        return storage_retry(message);
     };
-    let (generation, attempt) = match after_claim(delivery.position(), &row, &token, now) {
+    let (generation, attempt) = match after_claim(delivery.position(), &row, token, now) {
         Claim::Forward {
             generation,
             attempt,
@@ -139,7 +166,7 @@ async fn deliver(
                     );
                     return settled(
                         message,
-                        ledger::settle(&db, &delivery, &token, None, &settlement, None, now_ms())
+                        ledger::settle(&db, &delivery, token, None, &settlement, None, now_ms())
                             .await,
                     );
                 }
@@ -227,7 +254,7 @@ async fn deliver(
         ledger::settle(
             &db,
             &delivery,
-            &token,
+            token,
             Some(&record),
             &settlement,
             body_key.as_deref(),

@@ -150,14 +150,14 @@ pub(crate) fn ensure_rows(
     ])
 }
 
-/// Tries to claim the message's (delivery, destination); returns the row afterwards.
-pub(crate) async fn claim(
+/// The statements of one claim: the rows made sure of, the claim, the row afterwards.
+fn claim_statements(
     db: &Db,
     d: &Delivery,
     token: &str,
     until: u64,
     now: u64,
-) -> worker::Result<Option<ClaimRow>> {
+) -> worker::Result<Vec<D1PreparedStatement>> {
     let position = d.position();
     let mut batch = ensure_rows(db, d, now)?;
     batch.push(stmt(
@@ -179,11 +179,47 @@ pub(crate) async fn claim(
         ledger::CLAIM_ROW,
         &[text(&d.id), text(&d.destination)],
     )?);
-    let results = db.batch(batch).await?;
-    match results.last() {
-        Some(last) => Ok(last.results::<ClaimRow>()?.into_iter().next()),
-        None => Ok(None),
+    Ok(batch)
+}
+
+/// Tries to claim the message's (delivery, destination); returns the row afterwards.
+pub(crate) async fn claim(
+    db: &Db,
+    d: &Delivery,
+    token: &str,
+    until: u64,
+    now: u64,
+) -> worker::Result<Option<ClaimRow>> {
+    Ok(claim_all(db, &[(d, token)], until, now)
+        .await?
+        .pop()
+        .flatten())
+}
+
+/// Claims for a whole queue batch in one transaction (in order: two messages for one row see
+/// each other's claim); the row after each.
+pub(crate) async fn claim_all(
+    db: &Db,
+    claims: &[(&Delivery, &str)],
+    until: u64,
+    now: u64,
+) -> worker::Result<Vec<Option<ClaimRow>>> {
+    if claims.is_empty() {
+        return Ok(Vec::new());
     }
+    let mut batch = Vec::with_capacity(claims.len() * 4);
+    for (d, token) in claims {
+        batch.extend(claim_statements(db, d, token, until, now)?);
+    }
+    let per = batch.len() / claims.len();
+    let results = db.batch(batch).await?;
+    results
+        .chunks(per)
+        .map(|chunk| match chunk.last() {
+            Some(last) => Ok(last.results::<ClaimRow>()?.into_iter().next()),
+            None => Ok(None),
+        })
+        .collect()
 }
 
 /// One attempt, as the history row records it.
