@@ -135,7 +135,7 @@ async function postAll(target) {
 }
 
 /** A build (`from`), on its own state and destinations failing alike: accept latency only. */
-async function latencyRun(from, label) {
+async function latencyRun(from, label, consume) {
   const own = { zapier: { s500: 0, s429: 0 }, make: { s500: 0, s429: 0 } };
   const baseSinks = [
     new Sink("zapier", flaky({ status: 200, json: { status: "success" } }, own.zapier)),
@@ -146,6 +146,7 @@ async function latencyRun(from, label) {
     name: "atlas-soak-latency",
     sign,
     from,
+    consume,
     vars: { ...VARS, ROUTES: JSON.stringify(baseSinks.map((s) => ({ name: s.name, urlSecret: `HOOK_${s.name.toUpperCase()}`, events: ["*"] }))) },
     secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN, ...Object.fromEntries(baseSinks.map((s) => [`HOOK_${s.name.toUpperCase()}`, s.url])) },
   });
@@ -163,12 +164,17 @@ async function latencyRun(from, label) {
 }
 
 try {
+  // Two conditions: the accept path alone (nothing consumes the queue), and with the consumer
+  // forwarding on the same two cores (in production it runs in other invocations).
   const rounds = [];
   if (args.baseline) {
     for (let r = 0; r < Number(args["latency-rounds"]); r++) {
-      const before = await latencyRun(path.resolve(args.baseline), `${args["baseline-label"]} round ${r + 1}`);
-      const after = await latencyRun(path.join(ROOT, "worker/build"), `this build round ${r + 1}`);
-      rounds.push({ before, after });
+      for (const consume of [false, true]) {
+        const what = consume ? "consumer running" : "accept path alone";
+        const before = await latencyRun(path.resolve(args.baseline), `${args["baseline-label"]}, ${what}, round ${r + 1}`, consume);
+        const after = await latencyRun(path.join(ROOT, "worker/build"), `this build, ${what}, round ${r + 1}`, consume);
+        rounds.push({ before, after, consume, round: r + 1 });
+      }
     }
   }
   await Promise.all(sinks.map((s) => s.listen()));
@@ -383,14 +389,15 @@ try {
   const latencyRows = [];
   const signed = (ms) => `${ms >= 0 ? "+" : ""}${ms.toFixed(1)} ms`;
   // Each round: the earlier build, then this one; the verdict takes the median difference.
-  const diffs50 = [];
-  rounds.forEach(({ before, after }, r) => {
+  const diffs = { false: [], true: [] };
+  for (const { before, after, consume, round } of rounds) {
     const [b50, b99, a50, a99] = [percentile(before.latencies, 50), percentile(before.latencies, 99), percentile(after.latencies, 50), percentile(after.latencies, 99)];
-    diffs50.push(a50 - b50);
-    latencyRows.push([r + 1, `${args["baseline-label"]} (before the ledger)`, before.accepted.size, fmt(b50), fmt(b99), ""]);
-    latencyRows.push([r + 1, "this build (with the ledger)", after.accepted.size, fmt(a50), fmt(a99), `${signed(a50 - b50)} p50, ${signed(a99 - b99)} p99`]);
-  });
-  const medianDiff = diffs50.length ? percentile(diffs50, 50) : NaN;
+    diffs[consume].push(a50 - b50);
+    const what = consume ? "consumer running" : "accept path alone";
+    latencyRows.push([round, what, `${args["baseline-label"]} (before the ledger)`, before.accepted.size, fmt(b50), fmt(b99), ""]);
+    latencyRows.push([round, what, "this build (with the ledger)", after.accepted.size, fmt(a50), fmt(a99), `${signed(a50 - b50)} p50, ${signed(a99 - b99)} p99`]);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const lost = perDestination.reduce((n, d) => n + d.lost, 0);
   const dupOther = perDestination.reduce((n, d) => n + d.duplicatedOther, 0);
   const dupLate = perDestination.reduce((n, d) => n + d.duplicatedLate, 0);
@@ -409,8 +416,10 @@ try {
       `${ledgerAttempts.n} attempt rows for ${requestsTotal} requests received`],
   ];
   if (rounds.length) {
-    verdicts.push([medianDiff <= 10, `the ledger adds at most 10 ms to the accept p50 in queue mode: ${signed(medianDiff)} ` +
-      `(median over ${rounds.length} alternated rounds: ${diffs50.map(signed).join(", ")})`]);
+    const alone = median(diffs.false);
+    verdicts.push([alone <= 10, `the ledger adds at most 10 ms to the accept p50 in queue mode: ${signed(alone)} on the accept path ` +
+      `(median of ${diffs.false.length} alternated rounds: ${diffs.false.map(signed).join(", ")}); with the consumer forwarding on ` +
+      `the same two cores: ${diffs.true.map(signed).join(", ")} (not a target: see the note above the table)`]);
   }
   const text = [
     "# Reliability",
@@ -435,8 +444,11 @@ try {
     ...(latencyRows.length
       ? ["Accept latency before and after the delivery ledger, measured in this run: the same deliveries at the same",
         "concurrency against the earlier build and this one, each on its own state and destinations failing alike,",
-        "alternated round by round so a drift of the machine falls on both:", "",
-        markdownTable(["Round", "Build", "Accepted", "Accept p50", "Accept p99", "Difference"], latencyRows), ""]
+        "alternated so a drift of the machine falls on both. \"Accept path alone\": nothing consumes the queue, so the",
+        "numbers are what AtlasBrokers waits for (in queue mode the ledger is written by the consumer, not while the",
+        "sender waits). \"Consumer running\": the consumer forwards and writes the ledger on the same two cores as the",
+        "accept path; in production Cloudflare runs it in other invocations, so there it competes for nothing.", "",
+        markdownTable(["Round", "Condition", "Build", "Accepted", "Accept p50", "Accept p99", "Difference"], latencyRows), ""]
       : []),
     ledgerLine,
     "",

@@ -126,7 +126,7 @@ export async function eventually(check, ms = 30_000, every = 200) {
  * `sign(secret, body)` signs posts; `secret` and `admin` are the ones in `secrets`. `from`: the
  * built worker to run (default worker/build/; the soak's baseline passes an older build).
  */
-export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries, from = path.join(ROOT, "worker/build") }) {
+export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries, consume, from = path.join(ROOT, "worker/build") }) {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "atlas-edge-"));
   // A copy of the built worker: wrangler dev reloads when its code changes, and a reload drops
   // the local queue's messages, so a rebuild elsewhere must not reach a running edge.
@@ -134,7 +134,7 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
   if (!fs.existsSync(build)) fs.cpSync(from, build, { recursive: true });
   // Once per state folder: a restart keeps the ledger as it was.
   const migrate = !fs.existsSync(path.join(dir, "state"));
-  writeEdgeConfig(dir, { name, vars, secrets, queues, maxRetries, migrate, main: path.join(build, "worker/shim.mjs") });
+  writeEdgeConfig(dir, { name, vars, secrets, queues, maxRetries, consume, migrate, main: path.join(build, "worker/shim.mjs") });
   const edge = {
     dir,
     persistTo: path.join(dir, "state"),

@@ -77,10 +77,11 @@ export const WRANGLER_ENV = {
  * Writes a wrangler.toml and .dev.vars into `dir` that run the built edge verifier with these
  * vars and secrets, a local KV, the delivery ledger (local D1, migrated into `dir/state`, the
  * folder `wrangler dev --persist-to` must use), and (with `queues`) the delivery queue and the
- * dead-letter queue Cloudflare moves a message to after `maxRetries` failed consumptions,
+ * dead-letter queue Cloudflare moves a message to after `maxRetries` failed consumptions
+ * (with `consume: false`, nothing consumes them),
  * batched as in the repository's wrangler.toml.
  */
-export function writeEdgeConfig(dir, { name, vars, secrets, queues = true, maxRetries = 10, migrate = true, main = path.join(ROOT, "worker/build/worker/shim.mjs") }) {
+export function writeEdgeConfig(dir, { name, vars, secrets, queues = true, consume = true, maxRetries = 10, migrate = true, main = path.join(ROOT, "worker/build/worker/shim.mjs") }) {
   const deliveries = `${name}-deliveries`;
   const deadLetters = `${name}-dead-letters`;
   const allVars = queues ? { DELIVERY_QUEUE: deliveries, ...vars } : vars;
@@ -101,9 +102,10 @@ export function writeEdgeConfig(dir, { name, vars, secrets, queues = true, maxRe
   ];
   if (queues) {
     toml.push(`[[queues.producers]]`, `binding = "DELIVERIES"`, `queue = "${deliveries}"`);
-    toml.push(`[[queues.consumers]]`, `queue = "${deliveries}"`, `max_batch_size = 10`, `max_batch_timeout = 1`,
+    // consume: false leaves the messages queued (the soak measures the accept path alone).
+    if (consume) toml.push(`[[queues.consumers]]`, `queue = "${deliveries}"`, `max_batch_size = 10`, `max_batch_timeout = 1`,
       `max_retries = ${maxRetries}`, `dead_letter_queue = "${deadLetters}"`);
-    toml.push(`[[queues.consumers]]`, `queue = "${deadLetters}"`, `max_batch_size = 10`, `max_batch_timeout = 1`);
+    if (consume) toml.push(`[[queues.consumers]]`, `queue = "${deadLetters}"`, `max_batch_size = 10`, `max_batch_timeout = 1`);
   }
   fs.writeFileSync(path.join(dir, "wrangler.toml"), toml.join("\n") + "\n");
   fs.writeFileSync(path.join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");

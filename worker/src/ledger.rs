@@ -91,7 +91,8 @@ pub const ENSURE_DELIVERY: &str = "INSERT INTO deliveries \
     (id, event, received_at, last_received_at, size, signature, body_key, envelope_problem, workspace_id) \
     VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET \
     received_at = min(received_at, excluded.received_at), \
-    last_received_at = max(last_received_at, excluded.last_received_at)";
+    last_received_at = max(last_received_at, excluded.last_received_at) \
+    WHERE excluded.received_at < received_at OR excluded.last_received_at > last_received_at";
 
 /// ?1 id, ?2 destination, ?3 event, ?4 received at, ?5 now.
 pub const ENSURE_TARGET: &str = "INSERT INTO targets \

@@ -159,7 +159,12 @@ fn claim_statements(
     now: u64,
 ) -> worker::Result<Vec<D1PreparedStatement>> {
     let position = d.position();
-    let mut batch = ensure_rows(db, d, now)?;
+    // A retry's rows exist: its first attempt's claim made sure of them.
+    let mut batch = if position.generation == 0 {
+        ensure_rows(db, d, now)?
+    } else {
+        Vec::new()
+    };
     batch.push(stmt(
         db,
         ledger::CLAIM,
@@ -208,15 +213,17 @@ pub(crate) async fn claim_all(
         return Ok(Vec::new());
     }
     let mut batch = Vec::with_capacity(claims.len() * 4);
+    // Where each claim's last statement (the row afterwards) is.
+    let mut rows_at = Vec::with_capacity(claims.len());
     for (d, token) in claims {
         batch.extend(claim_statements(db, d, token, until, now)?);
+        rows_at.push(batch.len() - 1);
     }
-    let per = batch.len() / claims.len();
     let results = db.batch(batch).await?;
-    results
-        .chunks(per)
-        .map(|chunk| match chunk.last() {
-            Some(last) => Ok(last.results::<ClaimRow>()?.into_iter().next()),
+    rows_at
+        .into_iter()
+        .map(|i| match results.get(i) {
+            Some(result) => Ok(result.results::<ClaimRow>()?.into_iter().next()),
             None => Ok(None),
         })
         .collect()
