@@ -397,7 +397,10 @@ try {
     latencyRows.push([round, what, `${args["baseline-label"]} (before the ledger)`, before.accepted.size, fmt(b50), fmt(b99), ""]);
     latencyRows.push([round, what, "this build (with the ledger)", after.accepted.size, fmt(a50), fmt(a99), `${signed(a50 - b50)} p50, ${signed(a99 - b99)} p99`]);
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[Math.floor((s.length - 1) / 2)] + s[Math.ceil((s.length - 1) / 2)]) / 2;
+  };
   const lost = perDestination.reduce((n, d) => n + d.lost, 0);
   const dupOther = perDestination.reduce((n, d) => n + d.duplicatedOther, 0);
   const dupLate = perDestination.reduce((n, d) => n + d.duplicatedLate, 0);

@@ -42,6 +42,8 @@ const NAMES: &[&str] = &[
     "BACKOFF_MAX_MS",
     "RETRY_AFTER_MAX_SECONDS",
     "DEDUP_TTL_SECONDS",
+    "BODY_TTL_SECONDS",
+    "DELIVERY_QUEUE",
     "DELIVERY_MODE",
     "WEBHOOK_PATH",
     "ALLOW_HTTP_LOOPBACK",
@@ -248,7 +250,13 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(env: &HashMap<String, String>, queue_bound: bool) {
-    let c = config::parse(|n| env.get(n).cloned(), queue_bound);
+    let c = config::parse(
+        |n| env.get(n).cloned(),
+        config::Bound {
+            queue: queue_bound,
+            ledger: true,
+        },
+    );
     let get = |n: &str| {
         env.get(n)
             .map(|v| v.trim().to_owned())
@@ -365,7 +373,21 @@ fn check(env: &HashMap<String, String>, queue_bound: bool) {
         0,
         43_200,
     );
-    number("DEDUP_TTL_SECONDS", c.dedup_ttl_seconds, 60, 365 * 86_400);
+    // BODY_TTL_SECONDS, or 0.2's name for it when only that is set.
+    let ttl_name = if get("BODY_TTL_SECONDS").is_none() && get("DEDUP_TTL_SECONDS").is_some() {
+        "DEDUP_TTL_SECONDS"
+    } else {
+        "BODY_TTL_SECONDS"
+    };
+    number(ttl_name, c.body_ttl_seconds, 60, 365 * 86_400);
+    assert_eq!(
+        c.delivery_queue,
+        get("DELIVERY_QUEUE").unwrap_or_else(|| config::DEFAULT_DELIVERY_QUEUE.to_owned())
+    );
+    assert!(
+        !c.problems.iter().any(|p| p.contains("LEDGER")),
+        "the ledger is bound"
+    );
 
     // Flags: "true" or "false" (absent: false), anything else a problem.
     for (flag, value) in [
