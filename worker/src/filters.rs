@@ -78,11 +78,16 @@ pub fn parse(query: &str) -> Result<Filter, String> {
             // The admin API's own switches.
             "dryRun" | "confirm" => {}
             _ => {
+                // Shown back printable and short: a URL may hold anything.
+                let shown: String = name
+                    .chars()
+                    .take(40)
+                    .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+                    .collect();
                 return Err(format!(
-                    "unknown filter {:?}: use destination, event, state, reason, from, to, \
-                     before, limit",
-                    name.chars().take(40).collect::<String>()
-                ))
+                    "unknown filter \"{shown}\": use destination, event, state, reason, from, \
+                     to, before, limit"
+                ));
             }
         }
     }
@@ -386,6 +391,10 @@ mod tests {
         }
         let long = format!("{}=1", "x".repeat(5000));
         assert!(parse(&long).unwrap_err().len() < 200);
+        // Found by fuzz/fuzz_targets/filters.rs: escaped control characters grew the message.
+        let control = format!("{}=1", "\u{0}\u{14}".repeat(30));
+        let reason = parse(&control).unwrap_err();
+        assert!(reason.len() < 200 && !reason.contains('\u{0}'), "{reason}");
     }
 
     #[test]
