@@ -127,98 +127,98 @@ pub fn parse_dead_letter_id(id: &str) -> Option<(&str, &str)> {
     .then_some((delivery, destination))
 }
 
-/// Appends the filter's conditions on a `targets` row aliased `t`.
-fn target_conditions(filter: &Filter, sql: &mut String, binds: &mut Vec<Bind>) {
-    let mut add = |condition: &str, bind: Bind| {
-        binds.push(bind);
-        sql.push_str(&format!(" AND {condition} ?{}", binds.len()));
-    };
-    if let Some(destination) = &filter.destination {
-        add("t.destination =", Bind::Text(destination.clone()));
+/// SQL under construction: fixed text, values bound to `?N` in order.
+struct Query {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Query {
+    fn new(select: &str) -> Query {
+        Query {
+            sql: select.to_owned(),
+            binds: Vec::new(),
+        }
     }
-    if let Some(event) = &filter.event {
-        add("t.event =", Bind::Text(event.clone()));
+
+    /// ` AND <condition> ?N` with `bind` as `?N`.
+    fn and(&mut self, condition: &str, bind: Bind) {
+        self.binds.push(bind);
+        self.sql
+            .push_str(&format!(" AND {condition} ?{}", self.binds.len()));
     }
-    if let Some(reason) = filter.reason {
-        add("t.dead_reason =", Bind::Text(reason.as_str().to_owned()));
+
+    /// The filter's time range on `column` (received-at).
+    fn times(&mut self, filter: &Filter, column: &str) {
+        if let Some(from) = filter.from {
+            self.and(&format!("{column} >="), Bind::Int(from));
+        }
+        for end in [filter.to, filter.before].into_iter().flatten() {
+            self.and(&format!("{column} <"), Bind::Int(end));
+        }
     }
-    if let Some(from) = filter.from {
-        add("t.received_at >=", Bind::Int(from));
+
+    /// The filter's conditions on a `targets` row aliased `t`.
+    fn targets(&mut self, filter: &Filter) {
+        if let Some(destination) = &filter.destination {
+            self.and("t.destination =", Bind::Text(destination.clone()));
+        }
+        if let Some(event) = &filter.event {
+            self.and("t.event =", Bind::Text(event.clone()));
+        }
+        if let Some(reason) = filter.reason {
+            self.and("t.dead_reason =", Bind::Text(reason.as_str().to_owned()));
+        }
+        self.times(filter, "t.received_at");
     }
-    if let Some(to) = filter.to {
-        add("t.received_at <", Bind::Int(to));
-    }
-    if let Some(before) = filter.before {
-        add("t.received_at <", Bind::Int(before));
+
+    /// Newest first by `column`, one page.
+    fn page(mut self, column: &str, limit: u32) -> (String, Vec<Bind>) {
+        self.binds.push(Bind::Int(u64::from(limit)));
+        self.sql.push_str(&format!(
+            " ORDER BY {column} DESC LIMIT ?{}",
+            self.binds.len()
+        ));
+        (self.sql, self.binds)
     }
 }
 
 /// Dead letters matching the filter, newest first (its `state` is ignored: they are dead).
 pub fn dead_letters(filter: &Filter) -> (String, Vec<Bind>) {
-    let mut sql = String::from(
+    let mut q = Query::new(
         "SELECT t.delivery_id, t.destination, t.event, t.received_at, t.attempts, \
          t.dead_reason, t.last_outcome, t.last_status, t.updated_at \
          FROM targets t WHERE t.state = 'dead'",
     );
-    let mut binds = Vec::new();
-    target_conditions(filter, &mut sql, &mut binds);
-    binds.push(Bind::Int(u64::from(filter.limit)));
-    sql.push_str(&format!(
-        " ORDER BY t.received_at DESC LIMIT ?{}",
-        binds.len()
-    ));
-    (sql, binds)
+    q.targets(filter);
+    q.page("t.received_at", filter.limit)
 }
 
-/// Deliveries newest first. With a destination or state, the walk goes through `targets`
-/// (one row per delivery and destination); else through `deliveries`.
+/// Deliveries newest first. With a destination, state or reason, the walk goes through
+/// `targets` (one row per delivery and destination); else through `deliveries`.
 pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
-    let mut binds = Vec::new();
-    let mut sql;
     if filter.destination.is_some() || filter.state.is_some() || filter.reason.is_some() {
-        sql = String::from(
+        let mut q = Query::new(
             "SELECT d.id, d.event, d.workspace_id, d.received_at, d.last_received_at, d.size, \
              d.envelope_problem FROM targets t JOIN deliveries d ON d.id = t.delivery_id \
              WHERE 1",
         );
         if let Some(state) = filter.state {
-            binds.push(Bind::Text(state.as_str().to_owned()));
-            sql.push_str(&format!(" AND t.state = ?{}", binds.len()));
+            q.and("t.state =", Bind::Text(state.as_str().to_owned()));
         }
-        target_conditions(filter, &mut sql, &mut binds);
-        binds.push(Bind::Int(u64::from(filter.limit)));
-        sql.push_str(&format!(
-            " ORDER BY t.received_at DESC LIMIT ?{}",
-            binds.len()
-        ));
+        q.targets(filter);
+        q.page("t.received_at", filter.limit)
     } else {
-        sql = String::from(
+        let mut q = Query::new(
             "SELECT d.id, d.event, d.workspace_id, d.received_at, d.last_received_at, d.size, \
              d.envelope_problem FROM deliveries d WHERE 1",
         );
-        let mut add = |condition: &str, bind: Bind| {
-            binds.push(bind);
-            sql.push_str(&format!(" AND {condition} ?{}", binds.len()));
-        };
         if let Some(event) = &filter.event {
-            add("d.event =", Bind::Text(event.clone()));
+            q.and("d.event =", Bind::Text(event.clone()));
         }
-        if let Some(from) = filter.from {
-            add("d.received_at >=", Bind::Int(from));
-        }
-        if let Some(to) = filter.to {
-            add("d.received_at <", Bind::Int(to));
-        }
-        if let Some(before) = filter.before {
-            add("d.received_at <", Bind::Int(before));
-        }
-        binds.push(Bind::Int(u64::from(filter.limit)));
-        sql.push_str(&format!(
-            " ORDER BY d.received_at DESC LIMIT ?{}",
-            binds.len()
-        ));
+        q.times(filter, "d.received_at");
+        q.page("d.received_at", filter.limit)
     }
-    (sql, binds)
 }
 
 /// A dead letter as the admin API lists it: no body, no URL.
