@@ -55,9 +55,12 @@ pub(crate) async fn batch(
         }
         return Ok(());
     }
-    // One claim for the whole batch: one round trip to the ledger, not one per message.
+    // One claim for the whole batch: one round trip to the ledger, not one per message. A
+    // message may wait for a slot behind others (six at a time), so the claims last a forward
+    // timeout per round.
     let now = now_ms();
-    let until = claim_until(now, config.forward_timeout.as_millis() as u64);
+    let rounds = work.len().div_ceil(MAX_CONCURRENT_FORWARDS).max(1) as u64;
+    let until = claim_until(now, config.forward_timeout.as_millis() as u64 * rounds);
     let claims: Vec<(String, Option<ClaimRow>)> = {
         let tokens: Vec<String> = work.iter().map(|_| super::claim_token()).collect();
         let rows = match ledger::open(env) {
