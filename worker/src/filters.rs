@@ -1,8 +1,6 @@
 //! The admin API's questions to the ledger: a filter read from the query string, and the SQL
 //! it becomes (only fixed SQL text with `?N` parameters; values are always bound).
 
-use serde::{Deserialize, Serialize};
-
 use crate::ledger::State;
 use crate::retry::DeadReason;
 
@@ -110,7 +108,7 @@ fn is_event(value: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
 }
 
-/// A dead letter's id: `<delivery id>:<destination>`.
+/// A dead letter's id: `<delivery id>:<destination>` (the dead-letter list builds it in SQL alike).
 pub fn dead_letter_id(delivery_id: &str, destination: &str) -> String {
     format!("{delivery_id}:{destination}")
 }
@@ -186,9 +184,10 @@ impl Query {
 /// Dead letters matching the filter, newest first (its `state` is ignored: they are dead).
 pub fn dead_letters(filter: &Filter) -> (String, Vec<Bind>) {
     let mut q = Query::new(
-        "SELECT t.delivery_id, t.destination, t.event, t.received_at, t.attempts, \
-         t.dead_reason, t.last_outcome, t.last_status, t.updated_at \
-         FROM targets t WHERE t.state = 'dead'",
+        "SELECT t.delivery_id || ':' || t.destination AS id, t.delivery_id AS deliveryId, \
+         t.destination, t.event, t.received_at AS receivedAtMs, t.attempts, \
+         t.dead_reason AS reason, t.last_outcome AS lastOutcome, t.last_status AS lastStatus, \
+         t.updated_at AS failedAtMs FROM targets t WHERE t.state = 'dead'",
     );
     q.targets(filter);
     q.page("t.received_at", filter.limit)
@@ -199,8 +198,9 @@ pub fn dead_letters(filter: &Filter) -> (String, Vec<Bind>) {
 pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
     if filter.destination.is_some() || filter.state.is_some() || filter.reason.is_some() {
         let mut q = Query::new(
-            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.last_received_at, d.size, \
-             d.envelope_problem FROM targets t JOIN deliveries d ON d.id = t.delivery_id \
+            "SELECT d.id, d.event, d.workspace_id AS workspaceId, d.received_at AS receivedAtMs, \
+             d.last_received_at AS lastReceivedAtMs, d.size, d.envelope_problem AS envelopeProblem \
+             FROM targets t JOIN deliveries d ON d.id = t.delivery_id \
              WHERE 1",
         );
         if let Some(state) = filter.state {
@@ -210,8 +210,9 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
         q.page("t.received_at", filter.limit)
     } else {
         let mut q = Query::new(
-            "SELECT d.id, d.event, d.workspace_id, d.received_at, d.last_received_at, d.size, \
-             d.envelope_problem FROM deliveries d WHERE 1",
+            "SELECT d.id, d.event, d.workspace_id AS workspaceId, d.received_at AS receivedAtMs, \
+             d.last_received_at AS lastReceivedAtMs, d.size, d.envelope_problem AS envelopeProblem \
+             FROM deliveries d WHERE 1",
         );
         if let Some(event) = &filter.event {
             q.and("d.event =", Bind::Text(event.clone()));
@@ -221,126 +222,29 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
     }
 }
 
-/// A dead letter as the admin API lists it: no body, no URL.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct DeadLetterRow {
-    #[serde(default)]
-    pub id: String,
-    pub delivery_id: String,
-    pub destination: String,
-    pub event: String,
-    #[serde(rename(serialize = "receivedAtMs"))]
-    pub received_at: u64,
-    pub attempts: u32,
-    #[serde(rename(serialize = "reason"))]
-    pub dead_reason: Option<String>,
-    pub last_outcome: Option<String>,
-    pub last_status: Option<u16>,
-    /// When it died.
-    #[serde(rename(serialize = "failedAtMs"))]
-    pub updated_at: u64,
-}
-
-/// A delivery as lists show it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct DeliveryRow {
-    pub id: String,
-    pub event: String,
-    pub workspace_id: Option<String>,
-    #[serde(rename(serialize = "receivedAtMs"))]
-    pub received_at: u64,
-    #[serde(rename(serialize = "lastReceivedAtMs"))]
-    pub last_received_at: u64,
-    pub size: u64,
-    pub envelope_problem: Option<String>,
-    #[serde(default)]
-    pub destinations: Vec<TargetSummary>,
-}
-
-/// A delivery's state at one destination, in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct TargetSummary {
-    #[serde(skip_serializing)]
-    pub delivery_id: String,
-    pub destination: String,
-    pub state: String,
-    pub attempts: u32,
-    pub last_status: Option<u16>,
-    pub last_outcome: Option<String>,
-}
+// The admin API's rows come out of D1 as JSON objects with the names the API shows
+// (camelCase, times in `…Ms`): every query here names its columns so.
 
 /// The destinations of several deliveries. ?1 a JSON array of delivery ids.
-pub const TARGETS_OF_DELIVERIES: &str = "SELECT delivery_id, destination, state, attempts, \
-    last_status, last_outcome FROM targets \
+pub const TARGETS_OF_DELIVERIES: &str = "SELECT delivery_id AS deliveryId, destination, state, \
+    attempts, last_status AS lastStatus, last_outcome AS lastOutcome FROM targets \
     WHERE delivery_id IN (SELECT value FROM json_each(?1)) ORDER BY destination";
-
-/// One delivery's destinations, in detail.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct TargetDetail {
-    pub destination: String,
-    pub state: String,
-    pub generation: u32,
-    pub attempts: u32,
-    pub last_status: Option<u16>,
-    pub last_outcome: Option<String>,
-    #[serde(rename(serialize = "nextAttemptAtMs"))]
-    pub next_attempt_at: Option<u64>,
-    pub dead_reason: Option<String>,
-    #[serde(rename(serialize = "deliveredAtMs"))]
-    pub delivered_at: Option<u64>,
-    #[serde(rename(serialize = "updatedAtMs"))]
-    pub updated_at: u64,
-}
-
-/// One attempt, in a delivery's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct AttemptRow {
-    pub destination: String,
-    pub generation: u32,
-    pub attempt: u32,
-    #[serde(rename(serialize = "startedAtMs"))]
-    pub started_at: u64,
-    pub latency_ms: u64,
-    pub status: Option<u16>,
-    pub outcome: String,
-    pub next: String,
-}
-
-/// One delivery, in detail.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct DeliveryDetail {
-    pub id: String,
-    pub event: String,
-    pub workspace_id: Option<String>,
-    #[serde(rename(serialize = "receivedAtMs"))]
-    pub received_at: u64,
-    #[serde(rename(serialize = "lastReceivedAtMs"))]
-    pub last_received_at: u64,
-    pub size: u64,
-    /// Whether its body is in KV (a replay needs it).
-    pub body_stored: u8,
-    pub envelope_problem: Option<String>,
-}
 
 /// One delivery's destinations. ?1 id.
 pub const TARGETS_OF_DELIVERY: &str = "SELECT destination, state, generation, attempts, \
-    last_status, last_outcome, next_attempt_at, dead_reason, delivered_at, updated_at \
+    last_status AS lastStatus, last_outcome AS lastOutcome, next_attempt_at AS nextAttemptAtMs, \
+    dead_reason AS deadReason, delivered_at AS deliveredAtMs, updated_at AS updatedAtMs \
     FROM targets WHERE delivery_id = ?1 ORDER BY destination";
 
 /// One delivery's attempts, oldest first. ?1 id.
-pub const ATTEMPTS_OF_DELIVERY: &str = "SELECT destination, generation, attempt, started_at, \
-    latency_ms, status, outcome, next FROM attempts WHERE delivery_id = ?1 \
+pub const ATTEMPTS_OF_DELIVERY: &str = "SELECT destination, generation, attempt, \
+    started_at AS startedAtMs, latency_ms AS latencyMs, status, outcome, next FROM attempts WHERE delivery_id = ?1 \
     ORDER BY destination, started_at";
 
 /// One delivery. ?1 id.
-pub const DELIVERY: &str = "SELECT id, event, workspace_id, received_at, last_received_at, \
-    size, body_key IS NOT NULL AS body_stored, envelope_problem \
+pub const DELIVERY: &str = "SELECT id, event, workspace_id AS workspaceId, \
+    received_at AS receivedAtMs, last_received_at AS lastReceivedAtMs, size, \
+    body_key IS NOT NULL AS bodyStored, envelope_problem AS envelopeProblem \
     FROM deliveries WHERE id = ?1";
 
 /// Attempts per minute per destination and outcome since ?1 (the console's chart).
@@ -445,26 +349,24 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_shown_in_camel_case_with_times_in_ms() {
-        let row = DeadLetterRow {
-            id: "i".into(),
-            delivery_id: "d".into(),
-            destination: "zapier".into(),
-            event: "deal.won".into(),
-            received_at: 1,
-            attempts: 2,
-            dead_reason: Some("rejected".into()),
-            last_outcome: Some("http_error".into()),
-            last_status: Some(400),
-            updated_at: 3,
-        };
-        let v = serde_json::to_value(&row).unwrap();
-        assert_eq!(v["reason"], "rejected");
-        assert_eq!(
-            (v["receivedAtMs"].as_u64(), v["failedAtMs"].as_u64()),
-            (Some(1), Some(3))
-        );
-        assert_eq!(v["deliveryId"], "d");
+    fn rows_are_named_as_the_api_shows_them() {
+        let (sql, _) = dead_letters(&Filter::default());
+        for name in [
+            "AS id",
+            "AS deliveryId",
+            "AS reason",
+            "AS failedAtMs",
+            "AS receivedAtMs",
+        ] {
+            assert!(sql.contains(name), "{name}: {sql}");
+        }
+        for sql in [deliveries(&Filter::default()).0, DELIVERY.to_owned()] {
+            assert!(
+                sql.contains("AS receivedAtMs") && sql.contains("AS workspaceId"),
+                "{sql}"
+            );
+        }
+        assert!(!ATTEMPTS_OF_DELIVERY.contains("latency_ms,"));
     }
 
     /// Writes the console's queries, with example values, for the query-plan test in workerd

@@ -11,10 +11,7 @@ use super::ledger::{self, int, rows, rows_of, text, Db};
 use super::{bodies, forward, now_ms, DELIVERIES};
 use crate::auth::bearer_matches;
 use crate::config::{Config, Mode};
-use crate::filters::{
-    self, dead_letter_id, parse_dead_letter_id, AttemptRow, DeadLetterRow, DeliveryDetail,
-    DeliveryRow, Filter, TargetDetail, TargetSummary, MAX_LIMIT,
-};
+use crate::filters::{self, parse_dead_letter_id, Filter, MAX_LIMIT};
 use crate::headers::Forwarded;
 use crate::ledger::{DeliveryIdRow, State, KEPT_FOR, UNPAUSE};
 use crate::message::replay_message;
@@ -74,28 +71,40 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     result.unwrap_or_else(|_| EdgeError::StorageUnavailable.reply())
 }
 
+/// Rows as D1 gives them: objects already named as the API shows them (see `filters`).
+type Rows = Vec<serde_json::Value>;
+
+fn text_of<'a>(row: &'a serde_json::Value, key: &str) -> &'a str {
+    row.get(key)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+}
+
 async fn dead_letters(db: &Db, filter: &Filter) -> worker::Result<Reply> {
     let (sql, binds) = filters::dead_letters(filter);
-    let mut letters = rows::<DeadLetterRow>(db, &sql, &binds).await?;
-    for letter in &mut letters {
-        letter.id = dead_letter_id(&letter.delivery_id, &letter.destination);
-    }
+    let letters: Rows = rows(db, &sql, &binds).await?;
     Ok(responses::listing("deadLetters", json!(letters)))
 }
 
 async fn deliveries(db: &Db, filter: &Filter) -> worker::Result<Reply> {
     let (sql, binds) = filters::deliveries(filter);
-    let mut list = rows::<DeliveryRow>(db, &sql, &binds).await?;
-    let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
+    let mut list: Rows = rows(db, &sql, &binds).await?;
+    let ids: Vec<&str> = list.iter().map(|d| text_of(d, "id")).collect();
     let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-    let targets =
-        rows_of::<TargetSummary>(db, filters::TARGETS_OF_DELIVERIES, &[text(&ids)]).await?;
+    let mut targets: Rows = rows_of(db, filters::TARGETS_OF_DELIVERIES, &[text(&ids)]).await?;
     for delivery in &mut list {
-        delivery.destinations = targets
-            .iter()
-            .filter(|t| t.delivery_id == delivery.id)
-            .cloned()
+        let id = text_of(delivery, "id").to_owned();
+        let mine: Rows = targets
+            .iter_mut()
+            .filter(|t| text_of(t, "deliveryId") == id)
+            .map(|t| {
+                if let Some(o) = t.as_object_mut() {
+                    o.remove("deliveryId");
+                }
+                t.clone()
+            })
             .collect();
+        delivery["destinations"] = json!(mine);
     }
     Ok(responses::listing("deliveries", json!(list)))
 }
@@ -115,13 +124,13 @@ async fn delivery(db: &Db, id: &str) -> worker::Result<Reply> {
     let [found, targets, attempts] = results.as_slice() else {
         return Ok(EdgeError::StorageUnavailable.reply());
     };
-    let Some(found) = found.results::<DeliveryDetail>()?.into_iter().next() else {
+    let Some(found) = found.results::<serde_json::Value>()?.into_iter().next() else {
         return Ok(EdgeError::UnknownDelivery.reply());
     };
     Ok(responses::delivery(
-        json!(found),
-        json!(targets.results::<TargetDetail>()?),
-        json!(attempts.results::<AttemptRow>()?),
+        found,
+        json!(targets.results::<serde_json::Value>()?),
+        json!(attempts.results::<serde_json::Value>()?),
     ))
 }
 
@@ -206,23 +215,18 @@ async fn replay_all(
     dry_run: bool,
 ) -> worker::Result<Reply> {
     let (sql, binds) = filters::dead_letters(filter);
-    let mut letters = rows::<DeadLetterRow>(db, &sql, &binds).await?;
+    let mut letters: Rows = rows(db, &sql, &binds).await?;
     if dry_run {
         return Ok(responses::bulk_replay(letters.len(), 0, 0, true));
     }
     letters.reverse();
     let (mut replayed, mut failed) = (0, 0);
     for letter in &letters {
-        match send_again(
-            env,
-            db,
-            config,
-            &letter.delivery_id,
-            &letter.destination,
-            State::Dead,
-        )
-        .await
-        {
+        let (id, destination) = (
+            text_of(letter, "deliveryId"),
+            text_of(letter, "destination"),
+        );
+        match send_again(env, db, config, id, destination, State::Dead).await {
             Ok(()) => replayed += 1,
             // Replayed meanwhile by someone else: not a failure.
             Err(NotSent::Unknown) => {}
