@@ -125,8 +125,9 @@ export async function eventually(check, ms = 30_000, every = 200) {
  * (`dir`, created when not given; kept across `restart()`), capturing its output.
  * `sign(secret, body)` signs posts; `secret` and `admin` are the ones in `secrets`. `from`: the
  * built worker to run (default worker/build/; the soak's baseline passes an older build).
+ * `beforeLaunch(edge)` runs once before the first launch (to seed the ledger or KV).
  */
-export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries, consume, from = path.join(ROOT, "worker/build") }) {
+export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries, consume, beforeLaunch, from = path.join(ROOT, "worker/build") }) {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "atlas-edge-"));
   // A copy of the built worker: wrangler dev reloads when its code changes, and a reload drops
   // the local queue's messages, so a rebuild elsewhere must not reach a running edge.
@@ -242,6 +243,8 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
     },
   };
   try {
+    // State to put in place before the worker first runs (one process per local database).
+    if (beforeLaunch) await beforeLaunch(edge);
     return await edge.launch();
   } catch (e) {
     await edge.stop();

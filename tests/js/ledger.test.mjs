@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { sign, sampleBody } from "atlasbrokers-webhooks";
 import { execFileSync } from "node:child_process";
-import { ROOT, WRANGLER_ENV, ledgerQueries, ledgerQuery, migrateLedger, writeEdgeConfig } from "./helpers.mjs";
+import { ROOT, WRANGLER_ENV, ledgerQueries, migrateLedger, writeEdgeConfig } from "./helpers.mjs";
 import { Sink, eventually, markdownTable, randomToken, sleep, startEdge } from "./edge-harness.mjs";
 
 const SECRET = "whsec_ledger_test_7f3a";
@@ -45,7 +45,7 @@ const BASE_VARS = { ALLOW_HTTP_LOOPBACK: "true", FORWARD_TIMEOUT_MS: "5000" };
 test("queue mode: each destination gets a delivery once, whatever arrives twice", async (t) => {
   const zapier = await new Sink("zapier").listen();
   const make = await new Sink("make", () => ({ status: 200, text: "Accepted" })).listen();
-  // 500 to its first request, 200 after: the retry is scheduled 6-12 s later.
+  // 500 to its first request, 200 after: the retry is scheduled 4-8 s later.
   const flaky = await new Sink("flaky", (n) => (n === 1 ? { status: 500, json: { error: "down" } } : { status: 200, json: {} })).listen();
   // 400 to deal.won (a dead letter), 200 to everything else, until `accept` is set.
   const picky = await new Sink("picky", (n, r) =>
@@ -60,7 +60,7 @@ test("queue mode: each destination gets a delivery once, whatever arrives twice"
   ];
   const edge = await startEdge({
     name: "atlas-ledger",
-    vars: { ...BASE_VARS, ROUTES: JSON.stringify(routes), BACKOFF_BASE_MS: "12000", BACKOFF_MAX_MS: "12000", MAX_ATTEMPTS: "3" },
+    vars: { ...BASE_VARS, ROUTES: JSON.stringify(routes), BACKOFF_BASE_MS: "8000", BACKOFF_MAX_MS: "8000", MAX_ATTEMPTS: "3" },
     secrets: { ...secrets, ZAPIER_HOOK_URL: zapier.url, MAKE_HOOK_URL: make.url, FLAKY_HOOK_URL: flaky.url, PICKY_HOOK_URL: picky.url },
     sign,
   });
@@ -109,7 +109,7 @@ test("queue mode: each destination gets a delivery once, whatever arrives twice"
     assert.equal(replay.status, 202, JSON.stringify(replay.json));
     await eventually(() => assert.equal(flaky.copies(body), 1));
     // Past the moment the first chain's retry was due: it found the row delivered.
-    await sleep(13_000);
+    await sleep(9_000);
     assert.deepEqual(flaky.of(body).map((r) => r.status), [500, 200]);
     const detail = (await edge.admin("GET", `/admin/deliveries/${idOf(body)}`)).json;
     const [row] = detail.destinations;
@@ -224,16 +224,15 @@ test("a message Cloudflare moves to the dead-letter queue is recorded, never for
     vars: { ...BASE_VARS, ROUTES: JSON.stringify([{ name: "sink", urlSecret: "SINK_HOOK_URL", events: ["*"] }]) },
     secrets: { ...secrets, SINK_HOOK_URL: sink.url },
     sign,
+    // A storage fault: every claim fails (D1 refuses to mark a row delivering), so the consumer
+    // asks the queue to retry, and after max_retries Cloudflare moves the message on.
+    beforeLaunch: (e) =>
+      e.ledger(`CREATE TRIGGER injected_fault BEFORE UPDATE ON targets WHEN NEW.state = 'delivering' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`),
   });
   t.after(async () => {
     await edge.stop();
     await sink.close();
   });
-  // A storage fault: every claim fails (D1 refuses to mark a row delivering), so the consumer
-  // asks the queue to retry, and after max_retries Cloudflare moves the message on.
-  await edge.halt();
-  edge.ledger(`CREATE TRIGGER injected_fault BEFORE UPDATE ON targets WHEN NEW.state = 'delivering' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
-  await edge.launch();
   const body = bodyOf("contact.updated", "dlq");
   assert.equal((await edge.post(body)).status, 202);
   const letter = await eventually(async () => {
@@ -283,8 +282,26 @@ test("direct mode records into the same ledger and forwards concurrent identical
 test("an upgrade from 0.2 moves its KV dead letters, kept deliveries and gone marks into the ledger", async (t) => {
   const sink = await new Sink("sink").listen();
   const gone = await new Sink("gone").listen();
+  // What 0.2 wrote, as 0.2 wrote it (keys and JSON), put into the local KV before the worker runs.
+  const dead = bodyOf("invoice.paid", "v02-dead");
+  const kept = bodyOf("booking.created", "v02-kept");
+  const message = (body, destination, attempt) => ({
+    id: idOf(body), event: JSON.parse(body).event, destination, signature: sign(SECRET, body), attempt, body, receivedAtMs: 1_772_000_000_000,
+  });
+  const entries = [
+    [`dead:001772000000500:sink:${idOf(dead).slice(0, 16)}`, { delivery: message(dead, "sink", 15), reason: "exhausted", lastOutcome: "timeout", lastStatus: null, failedAtMs: 1_772_000_000_500 }],
+    [`parked:gone:${createHash("sha256").update(idOf(kept)).digest("hex")}`, { delivery: message(kept, "gone", 1), parkedAtMs: 1_772_000_000_700 }],
+    ["gone:gone", { sinceMs: 1_772_000_000_600, deliveryId: idOf(kept) }],
+  ];
   const edge = await startEdge({
     name: "atlas-ledger-upgrade",
+    beforeLaunch: (e) => {
+      for (const [key, value] of entries) {
+        execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"), ["kv", "key", "put", "--local", "--binding", "STATE", "--persist-to", path.join(e.dir, "state"), key, JSON.stringify(value)], {
+          cwd: e.dir, env: WRANGLER_ENV, stdio: "pipe",
+        });
+      }
+    },
     vars: { ...BASE_VARS, ROUTES: JSON.stringify([
       { name: "sink", urlSecret: "SINK_HOOK_URL", events: ["*"] },
       { name: "gone", urlSecret: "GONE_HOOK_URL", events: ["*"] },
@@ -296,24 +313,7 @@ test("an upgrade from 0.2 moves its KV dead letters, kept deliveries and gone ma
     await edge.stop();
     await Promise.all([sink.close(), gone.close()]);
   });
-  // What 0.2 wrote, as 0.2 wrote it (keys and JSON), put into the local KV while stopped.
-  const dead = bodyOf("invoice.paid", "v02-dead");
-  const kept = bodyOf("booking.created", "v02-kept");
-  const message = (body, destination, attempt) => ({
-    id: idOf(body), event: JSON.parse(body).event, destination, signature: sign(SECRET, body), attempt, body, receivedAtMs: 1_772_000_000_000,
-  });
-  const entries = [
-    [`dead:001772000000500:sink:${idOf(dead).slice(0, 16)}`, { delivery: message(dead, "sink", 15), reason: "exhausted", lastOutcome: "timeout", lastStatus: null, failedAtMs: 1_772_000_000_500 }],
-    [`parked:gone:${createHash("sha256").update(idOf(kept)).digest("hex")}`, { delivery: message(kept, "gone", 1), parkedAtMs: 1_772_000_000_700 }],
-    ["gone:gone", { sinceMs: 1_772_000_000_600, deliveryId: idOf(kept) }],
-  ];
-  await edge.halt();
-  for (const [key, value] of entries) {
-    execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"), ["kv", "key", "put", "--local", "--binding", "STATE", "--persist-to", path.join(edge.dir, "state"), key, JSON.stringify(value)], {
-      cwd: edge.dir, env: WRANGLER_ENV, stdio: "pipe",
-    });
-  }
-  await edge.launch();
+
   const res = await edge.admin("POST", "/admin/upgrade/kv");
   assert.equal(res.status, 200, JSON.stringify(res.json));
   assert.deepEqual(res.json.imported, { deadLetters: 1, kept: 1, pausedDestinations: 1 });
@@ -348,17 +348,25 @@ test("migrations: from an empty database, and from the previous schema version w
   const full = fs.readFileSync(toml, "utf8");
   fs.writeFileSync(toml, full.replace(JSON.stringify(path.join(ROOT, "migrations")), JSON.stringify(old)));
   migrateLedger(dir);
-  assert.deepEqual(ledgerQuery(dir, "SELECT value FROM ledger_meta WHERE key = 'schema_version'"), [{ value: "1" }]);
   const id = "a".repeat(64);
-  ledgerQuery(dir, `INSERT INTO deliveries (id, event, received_at, last_received_at, size, signature) VALUES ('${id}', 'deal.won', 5, 5, 10, 'ab')`);
-  ledgerQuery(dir, `INSERT INTO targets (delivery_id, destination, event, received_at, state, updated_at) VALUES ('${id}', 'zapier', 'deal.won', 5, 'dead', 6)`);
+  const [[version1]] = ledgerQueries(dir, [
+    "SELECT value FROM ledger_meta WHERE key = 'schema_version'",
+    `INSERT INTO deliveries (id, event, received_at, last_received_at, size, signature) VALUES ('${id}', 'deal.won', 5, 5, 10, 'ab')`,
+    `INSERT INTO targets (delivery_id, destination, event, received_at, state, updated_at) VALUES ('${id}', 'zapier', 'deal.won', 5, 'dead', 6)`,
+  ].join(";\n"));
+  assert.deepEqual(version1, { value: "1" });
   // The upgrade: the repository's migrations folder, applied over it.
   fs.writeFileSync(toml, full);
   const out = migrateLedger(dir);
   assert.match(out, /0002_console_indexes\.sql/);
-  assert.deepEqual(ledgerQuery(dir, "SELECT value FROM ledger_meta WHERE key = 'schema_version'"), [{ value: "2" }]);
-  assert.deepEqual(ledgerQuery(dir, `SELECT state FROM targets WHERE delivery_id = '${id}'`), [{ state: "dead" }]);
-  const indexes = ledgerQuery(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
+  const [version2, kept, indexRows] = ledgerQueries(dir, [
+    "SELECT value FROM ledger_meta WHERE key = 'schema_version'",
+    `SELECT state FROM targets WHERE delivery_id = '${id}'`,
+    "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ].join(";\n"));
+  assert.deepEqual(version2, [{ value: "2" }]);
+  assert.deepEqual(kept, [{ state: "dead" }]);
+  const indexes = indexRows.map((r) => r.name);
   assert.deepEqual(indexes, ["attempts_by_delivery", "attempts_by_time", "attempts_latency", "deliveries_by_event", "deliveries_by_time", "deliveries_with_problems", "targets_by_destination", "targets_by_state", "targets_by_state_time"]);
   // Applying again changes nothing.
   assert.match(migrateLedger(dir), /No migrations to apply/);
@@ -367,8 +375,9 @@ test("migrations: from an empty database, and from the previous schema version w
   const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-ledger-fresh-"));
   t.after(() => fs.rmSync(fresh, { recursive: true, force: true }));
   writeEdgeConfig(fresh, { name: "atlas-ledger-fresh", vars: {}, secrets });
-  assert.deepEqual(ledgerQuery(fresh, "SELECT value FROM ledger_meta WHERE key = 'schema_version'"), [{ value: "2" }]);
-  assert.equal(ledgerQuery(fresh, "SELECT count(*) AS n FROM deliveries")[0].n, 0);
+  const [freshVersion, [count]] = ledgerQueries(fresh, "SELECT value FROM ledger_meta WHERE key = 'schema_version'; SELECT count(*) AS n FROM deliveries");
+  assert.deepEqual(freshVersion, [{ value: "2" }]);
+  assert.equal(count.n, 0);
 });
 
 test("the console's queries use indexes (EXPLAIN QUERY PLAN on a migrated ledger)", async (t) => {
