@@ -332,6 +332,11 @@ pub const IMPORT: &str = "UPDATE targets SET state = ?3, dead_reason = ?4, last_
 pub const IMPORT_GONE: &str = "INSERT INTO paused_destinations (name, reason, since, delivery_id) \
     VALUES (?1, 'gone', ?2, ?3) ON CONFLICT DO NOTHING";
 
+/// A kept delivery whose body expired before the resume: a dead letter.
+/// ?1 id, ?2 destination, ?3 now.
+pub const EXPIRE_KEPT: &str = "UPDATE targets SET state = 'dead', dead_reason = 'body_expired', \
+    updated_at = ?3 WHERE delivery_id = ?1 AND destination = ?2 AND state = 'paused'";
+
 /// Resuming: the destination takes deliveries again. ?1 destination.
 pub const UNPAUSE: &str = "DELETE FROM paused_destinations WHERE name = ?1";
 

@@ -408,28 +408,36 @@ mod tests {
         assert_eq!(r.body["error"], "delivery_failed");
     }
 
-    #[test]
-    fn healthz_names_destinations_but_never_urls_or_secrets() {
-        let vars: HashMap<&str, &str> = [
-            ("ATLAS_WEBHOOK_SECRET", "whsec_top_secret"),
-            (
-                "ZAPIER_HOOK_URL",
-                "https://hooks.zapier.com/hooks/catch/123/capability/",
-            ),
-        ]
-        .into();
-        let config = crate::config::parse(
+    /// A configuration from these vars, with the queue and the ledger bound.
+    fn config_of(vars: &[(&str, &str)]) -> Config {
+        let vars: HashMap<&str, &str> = vars.iter().copied().collect();
+        crate::config::parse(
             |n| vars.get(n).map(|v| v.to_string()),
             crate::config::Bound {
                 queue: true,
                 ledger: true,
             },
-        );
-        let ready = Health {
+        )
+    }
+
+    /// What `/healthz` reads from a ledger at the expected schema, with nothing to report.
+    fn ready() -> Health {
+        Health {
             schema_version: Some(SCHEMA_VERSION),
             ..Health::default()
-        };
-        let r = healthz(&config, "0.1.0", &ready);
+        }
+    }
+
+    #[test]
+    fn healthz_names_destinations_but_never_urls_or_secrets() {
+        let config = config_of(&[
+            ("ATLAS_WEBHOOK_SECRET", "whsec_top_secret"),
+            (
+                "ZAPIER_HOOK_URL",
+                "https://hooks.zapier.com/hooks/catch/123/capability/",
+            ),
+        ]);
+        let r = healthz(&config, "0.1.0", &ready());
         let text = r.body.to_string();
         assert_eq!(r.status, 200);
         assert!(text.contains("\"zapier\"") && text.contains("\"queue\""));
@@ -479,22 +487,11 @@ mod tests {
 
     #[test]
     fn healthz_says_when_the_ledger_needs_its_migrations() {
-        let config = crate::config::parse(
-            |n| match n {
-                "ATLAS_WEBHOOK_SECRET" => Some("whsec_x".to_owned()),
-                "ZAPIER_HOOK_URL" => Some("https://hooks.zapier.com/x".to_owned()),
-                _ => None,
-            },
-            crate::config::Bound {
-                queue: true,
-                ledger: true,
-            },
-        );
-        let ready = Health {
-            schema_version: Some(SCHEMA_VERSION),
-            ..Health::default()
-        };
-        assert_eq!(healthz(&config, "0", &ready).status, 200);
+        let config = config_of(&[
+            ("ATLAS_WEBHOOK_SECRET", "whsec_x"),
+            ("ZAPIER_HOOK_URL", "https://hooks.zapier.com/x"),
+        ]);
+        assert_eq!(healthz(&config, "0", &ready()).status, 200);
         for (version, state) in [(None, "unavailable"), (Some(1), "schema_behind")] {
             let health = Health {
                 schema_version: version,

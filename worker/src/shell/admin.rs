@@ -13,7 +13,7 @@ use crate::auth::bearer_matches;
 use crate::config::{Config, Mode};
 use crate::filters::{self, parse_dead_letter_id, Filter, MAX_LIMIT};
 use crate::headers::Forwarded;
-use crate::ledger::{DeliveryIdRow, State, KEPT_FOR, UNPAUSE};
+use crate::ledger::{DeliveryIdRow, State, EXPIRE_KEPT, KEPT_FOR, RESTART, UNDO_RESTART, UNPAUSE};
 use crate::message::replay_message;
 use crate::responses::{self, DestinationResult, EdgeError, Reply};
 
@@ -179,13 +179,13 @@ async fn send_again(
         Err(()) => return Err(NotSent::Storage),
     };
     let message = replay_message(&stored, destination, &body, &key, now_ms());
-    match ledger::restart(db, id, destination, from, now_ms()).await {
+    match ledger::restart(db, RESTART, id, destination, from, now_ms()).await {
         Ok(true) => {}
         Ok(false) => return Err(NotSent::Unknown),
         Err(_) => return Err(NotSent::Storage),
     }
     if queue.send(message).await.is_err() {
-        let _ = ledger::undo_restart(db, id, destination, from, now_ms()).await;
+        let _ = ledger::restart(db, UNDO_RESTART, id, destination, from, now_ms()).await;
         return Err(NotSent::Storage);
     }
     Ok(())
@@ -248,7 +248,7 @@ async fn resume(env: &Env, db: &Db, config: &Config, name: &str) -> worker::Resu
     if !config.destinations.iter().any(|d| d.name == name) {
         return Ok(EdgeError::UnknownDestination(name.to_owned()).reply());
     }
-    ledger::stmt(db, UNPAUSE, &[text(name)])?.run().await?;
+    ledger::run(db, UNPAUSE, &[text(name)]).await?;
     let mut count = 0;
     loop {
         let kept = rows_of::<DeliveryIdRow>(db, KEPT_FOR, &[text(name), int(u64::from(MAX_LIMIT))])
@@ -266,15 +266,8 @@ async fn resume(env: &Env, db: &Db, config: &Config, name: &str) -> worker::Resu
                 Err(NotSent::Unknown) => progressed = true,
                 Err(NotSent::BodyGone) => {
                     // Its body expired: it becomes a dead letter, recorded as such.
-                    let _ = ledger::stmt(
-                        db,
-                        "UPDATE targets SET state = 'dead', dead_reason = 'body_expired', \
-                         updated_at = ?3 WHERE delivery_id = ?1 AND destination = ?2 \
-                         AND state = 'paused'",
-                        &[text(&row.delivery_id), text(name), int(now_ms())],
-                    )?
-                    .run()
-                    .await;
+                    let binds = [text(&row.delivery_id), text(name), int(now_ms())];
+                    let _ = ledger::run(db, EXPIRE_KEPT, &binds).await;
                     progressed = true;
                 }
                 Err(NotSent::Storage) => return Ok(EdgeError::StorageUnavailable.reply()),

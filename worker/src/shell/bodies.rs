@@ -6,7 +6,7 @@ use worker::kv::KvStore;
 use worker::Env;
 
 use super::STATE;
-use crate::message::keys;
+use crate::message::{keys, Delivery};
 
 /// Bodies of dead letters and kept deliveries live this long (documented in the README).
 pub(crate) const KEEP_TTL_SECONDS: u64 = 30 * 86_400;
@@ -26,6 +26,16 @@ pub(crate) async fn put(kv: &KvStore, key: &str, body: &[u8], ttl_seconds: u64) 
 /// The body under `key`: `Ok(None)` when it expired, `Err` when KV failed.
 pub(crate) async fn get(kv: &KvStore, key: &str) -> Result<Option<Vec<u8>>, ()> {
     kv.get(key).bytes().await.map_err(|_| ())
+}
+
+/// A message's body: inline, or from KV under its key. `Ok(None)` when it is gone (the KV
+/// entry expired, or the message has neither), `Err` when KV failed (try again later).
+pub(crate) async fn of(env: &Env, delivery: &Delivery) -> Result<Option<Vec<u8>>, ()> {
+    match (&delivery.body, &delivery.body_key) {
+        (Some(body), _) => Ok(Some(body.as_bytes().to_vec())),
+        (None, Some(key)) => get(&store(env).ok_or(())?, key).await,
+        (None, None) => Ok(None),
+    }
 }
 
 /// Keeps a delivery's body for a replay (30 days from now); returns its key.

@@ -142,7 +142,7 @@ async fn deliver(
         Claim::Done(_) => return Done::Ack,
         Claim::Wait { seconds } => return Done::Retry(seconds),
         Claim::Keep { generation } => {
-            let Some(body) = body_of(env, &delivery).await else {
+            let Ok(Some(body)) = bodies::of(env, &delivery).await else {
                 return storage_retry(message);
             };
             let Some(key) = bodies::keep(env, &delivery.id, &body).await else {
@@ -155,29 +155,20 @@ async fn deliver(
         }
     };
 
-    let body = match (&delivery.body, &delivery.body_key) {
-        (Some(body), _) => body.as_bytes().to_vec(),
-        (None, Some(key)) => match bodies::store(env) {
-            Some(kv) => match bodies::get(&kv, key).await {
-                Ok(Some(body)) => body,
-                Ok(None) => {
-                    let settlement = settle(
-                        &Decision::Dead {
-                            reason: DeadReason::BodyExpired,
-                        },
-                        now_ms(),
-                    );
-                    return settled(
-                        message,
-                        ledger::settle(&db, &delivery, token, None, &settlement, None, now_ms())
-                            .await,
-                    );
-                }
-                Err(()) => return storage_retry(message),
-            },
-            None => return storage_retry(message),
-        },
-        (None, None) => return bury(message, env, &delivery, DeadReason::BodyExpired).await,
+    let body = match bodies::of(env, &delivery).await {
+        Ok(Some(body)) => body,
+        // The large body's KV entry expired: a dead letter, under the claim it holds.
+        Ok(None) => {
+            let expired = Decision::Dead {
+                reason: DeadReason::BodyExpired,
+            };
+            let settlement = settle(&expired, now_ms());
+            return settled(
+                message,
+                ledger::settle(&db, &delivery, token, None, &settlement, None, now_ms()).await,
+            );
+        }
+        Err(()) => return storage_retry(message),
     };
 
     let started = now_ms();
@@ -284,15 +275,6 @@ fn settled(message: &Message<serde_json::Value>, result: worker::Result<bool>) -
     }
 }
 
-/// The message's body: inline, or from KV.
-async fn body_of(env: &Env, delivery: &Delivery) -> Option<Vec<u8>> {
-    match (&delivery.body, &delivery.body_key) {
-        (Some(body), _) => Some(body.as_bytes().to_vec()),
-        (None, Some(key)) => bodies::get(&bodies::store(env)?, key).await.ok().flatten(),
-        (None, None) => None,
-    }
-}
-
 /// Records a message as a dead letter (if it is the live one), its body kept for a replay.
 async fn bury(
     message: &Message<serde_json::Value>,
@@ -303,13 +285,14 @@ async fn bury(
     let Some(db) = ledger::open(env) else {
         return storage_retry(message);
     };
-    let body_key = match body_of(env, delivery).await {
-        Some(body) => match bodies::keep(env, &delivery.id, &body).await {
+    let body_key = match bodies::of(env, delivery).await {
+        Ok(Some(body)) => match bodies::keep(env, &delivery.id, &body).await {
             Some(key) => Some(key),
             None => return storage_retry(message),
         },
         // Nothing to keep (an expired large body): recorded all the same.
-        None => None,
+        Ok(None) => None,
+        Err(()) => return storage_retry(message),
     };
     match ledger::bury(&db, delivery, reason, body_key.as_deref(), now_ms()).await {
         Ok(_) => Done::Ack,

@@ -361,55 +361,25 @@ pub(crate) async fn stored(db: &Db, id: &str) -> worker::Result<Option<StoredDel
     )
 }
 
+/// Runs one statement; returns whether it changed a row.
+pub(crate) async fn run(db: &Db, sql: &str, binds: &[JsValue]) -> worker::Result<bool> {
+    Ok(changed(&stmt(db, sql, binds)?.run().await?))
+}
+
 /// Starts a (delivery, destination) in `state` over as a new generation; false when it was
-/// not in that state (someone else replayed it first).
+/// not in that state (someone else replayed it first). `UNDO_RESTART` takes the same values.
 pub(crate) async fn restart(
     db: &Db,
+    sql: &str,
     id: &str,
     destination: &str,
     state: ledger::State,
     now: u64,
 ) -> worker::Result<bool> {
-    let result = stmt(
+    run(
         db,
-        ledger::RESTART,
+        sql,
         &[text(id), text(destination), text(state.as_str()), int(now)],
-    )?
-    .run()
-    .await?;
-    Ok(changed(&result))
-}
-
-pub(crate) async fn undo_restart(
-    db: &Db,
-    id: &str,
-    destination: &str,
-    state: ledger::State,
-    now: u64,
-) -> worker::Result<()> {
-    stmt(
-        db,
-        ledger::UNDO_RESTART,
-        &[text(id), text(destination), text(state.as_str()), int(now)],
-    )?
-    .run()
-    .await?;
-    Ok(())
-}
-
-/// Direct mode's 410: the destination gets nothing until the operator resumes it.
-pub(crate) async fn pause_gone(
-    db: &Db,
-    destination: &str,
-    id: &str,
-    now: u64,
-) -> worker::Result<()> {
-    stmt(
-        db,
-        ledger::PAUSE_GONE,
-        &[text(destination), int(now), text(id)],
-    )?
-    .run()
-    .await?;
-    Ok(())
+    )
+    .await
 }

@@ -325,7 +325,12 @@ async fn direct(
                 if decision == Decision::Gone {
                     // No queue to keep it in: AtlasBrokers gets the 502 (Replay sends it
                     // again), and /healthz tells the operator the hook is gone.
-                    let _ = ledger::pause_gone(db, &destination.name, incoming.id, now_ms()).await;
+                    let binds = [
+                        ledger::text(&destination.name),
+                        ledger::int(now_ms()),
+                        ledger::text(incoming.id),
+                    ];
+                    let _ = ledger::run(db, crate::ledger::PAUSE_GONE, &binds).await;
                 }
             }
             super::log(&AttemptLog {

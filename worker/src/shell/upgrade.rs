@@ -98,15 +98,7 @@ async fn row(
     (status, outcome): (Option<u16>, Option<&str>),
 ) -> Result<(), ()> {
     // The body, kept 30 days for a replay (an expired large body: recorded all the same).
-    let body = match (&delivery.body, &delivery.body_key) {
-        (Some(body), _) => Some(body.as_bytes().to_vec()),
-        (None, Some(key)) => {
-            let kv = bodies::store(env).ok_or(())?;
-            bodies::get(&kv, key).await?
-        }
-        (None, None) => None,
-    };
-    let key = match body {
+    let key = match bodies::of(env, delivery).await? {
         Some(body) => Some(bodies::keep(env, &delivery.id, &body).await.ok_or(())?),
         None => None,
     };
@@ -139,18 +131,13 @@ async fn row(
 }
 
 async fn gone(db: &Db, destination: &str, mark: &LegacyGoneMark) -> Result<(), ()> {
-    stmt(
-        db,
-        IMPORT_GONE,
-        &[
-            text(destination),
-            int(mark.since_ms),
-            text(&mark.delivery_id),
-        ],
-    )
-    .map_err(|_| ())?
-    .run()
-    .await
-    .map(|_| ())
-    .map_err(|_| ())
+    let binds = [
+        text(destination),
+        int(mark.since_ms),
+        text(&mark.delivery_id),
+    ];
+    ledger::run(db, IMPORT_GONE, &binds)
+        .await
+        .map(|_| ())
+        .map_err(|_| ())
 }
