@@ -36,7 +36,7 @@ fn main() {
     println!(
         "verified {} ({})",
         delivery.data.name(),
-        event_type.category.as_str()
+        event_type.category.title()
     );
     println!("idempotency key: {}", delivery.idempotency_key());
     match &delivery.data {

@@ -39,8 +39,9 @@ impl Envelope {
         Self::from_summary(&Summary::parse(body)?, body)
     }
 
-    /// Builds the owned envelope of `body` once its summary has checked it.
-    pub(crate) fn from_summary(summary: &Summary<'_>, body: &[u8]) -> Result<Self, Error> {
+    /// Builds the owned envelope of `body` from the summary that checked it (e.g. after
+    /// [`Webhook::verify_summary_at`](crate::Webhook::verify_summary_at)).
+    pub fn from_summary(summary: &Summary<'_>, body: &[u8]) -> Result<Self, Error> {
         // The summary accepted this body, so it is a JSON object with an object `data`; only
         // what Rust strings cannot hold (a lone surrogate escape, which the summary reads as
         // U+FFFD) or f64 cannot (1e400) fails here.

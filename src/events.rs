@@ -135,8 +135,35 @@ pub enum Category {
 }
 
 impl Category {
-    /// The name AtlasBrokers' guide uses, e.g. `"Leads"`.
-    pub fn as_str(self) -> &'static str {
+    /// Every category, in catalog order.
+    pub const ALL: [Category; 8] = [
+        Category::Leads,
+        Category::Deals,
+        Category::Contacts,
+        Category::Invoices,
+        Category::Policies,
+        Category::Bookings,
+        Category::Claims,
+        Category::Addons,
+    ];
+
+    /// What its event names start with, before the dot, e.g. `"lead"` for `lead.created`: the
+    /// name event patterns use (`"lead.*"`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Category::Leads => "lead",
+            Category::Deals => "deal",
+            Category::Contacts => "contact",
+            Category::Invoices => "invoice",
+            Category::Policies => "policy",
+            Category::Bookings => "booking",
+            Category::Claims => "claim",
+            Category::Addons => "addon",
+        }
+    }
+
+    /// The heading AtlasBrokers' guide groups its events under, e.g. `"Leads"`.
+    pub fn title(self) -> &'static str {
         match self {
             Category::Leads => "Leads",
             Category::Deals => "Deals",

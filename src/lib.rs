@@ -21,7 +21,8 @@
 //! # Ok::<(), atlasbrokers_webhooks::Error>(())
 //! ```
 //!
-//! Layout: [`signature`] (sign, header parsing), [`Webhook`] (verification options),
+//! Layout: [`signature`] (sign, header parsing), [`mac`] (HMAC keyed once, the [`mac::InnerHash`]
+//! seam), [`Webhook`] (verification options),
 //! [`Envelope`] (parsing, idempotency key), the catalog table in `catalog.rs` with its
 //! machinery in [`events`], and [`Error`] with stable codes.
 
@@ -34,6 +35,8 @@ mod envelope;
 mod error;
 pub mod events;
 mod json;
+pub mod mac;
+pub mod patterns;
 pub mod signature;
 mod summary;
 mod timestamp;
@@ -46,7 +49,8 @@ pub use delivery::delivery_id;
 pub use envelope::Envelope;
 pub use error::{Error, Malformed};
 pub use events::{Amount, Category, EventType, FieldKind, FieldSpec};
-pub use signature::sign;
+pub use patterns::{check_pattern, pattern_matches, PatternError};
+pub use signature::{sign, HEADER_NAME};
 pub use summary::Summary;
 pub use timestamp::Timestamp;
 pub use webhook::{Authentic, Webhook, DEFAULT_MAX_BODY_BYTES};

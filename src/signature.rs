@@ -1,12 +1,13 @@
 //! HMAC-SHA256 over the raw body, as lowercase hex in `X-Webhook-Secret`.
 
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Malformed};
+use crate::mac::Key;
 
-type HmacSha256 = Hmac<Sha256>;
+/// The header AtlasBrokers signs deliveries in (HTTP header names are case-insensitive).
+pub const HEADER_NAME: &str = "X-Webhook-Secret";
 
 /// Length of the hex signature AtlasBrokers sends: 32 bytes of HMAC-SHA256.
 pub const SIGNATURE_HEX_LEN: usize = 64;
@@ -20,60 +21,6 @@ pub const SIGNATURE_HEX_LEN: usize = 64;
 /// ```
 pub fn sign(secret: impl AsRef<[u8]>, body: impl AsRef<[u8]>) -> String {
     Key::new(secret.as_ref()).sign(body.as_ref())
-}
-
-/// SHA-256 of a 64-byte `prefix` followed by the body, supplied by the caller (see
-/// [`Key::mac_with`]).
-pub(crate) type Sha256Fn<'f> = &'f mut dyn FnMut(&[u8; 64], &[u8]) -> [u8; 32];
-
-/// One secret with its HMAC state keyed once, so each verification skips the key setup.
-#[derive(Clone)]
-pub(crate) struct Key {
-    mac: HmacSha256,
-    /// The key block XOR ipad (RFC 2104), for the inner hash over another SHA-256.
-    inner_pad: [u8; 64],
-    /// SHA-256 having absorbed the key block XOR opad: the outer hash is then one block.
-    outer: Sha256,
-}
-
-impl Key {
-    pub(crate) fn new(secret: &[u8]) -> Self {
-        // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
-        let mac = match HmacSha256::new_from_slice(secret) {
-            Ok(mac) => mac,
-            Err(_) => unreachable!("HMAC accepts keys of any length"),
-        };
-        let mut block = [0u8; 64];
-        if secret.len() > block.len() {
-            block[..32].copy_from_slice(&Sha256::digest(secret));
-        } else {
-            block[..secret.len()].copy_from_slice(secret);
-        }
-        Key {
-            mac,
-            inner_pad: block.map(|b| b ^ 0x36),
-            outer: Sha256::new().chain_update(block.map(|b| b ^ 0x5c)),
-        }
-    }
-
-    pub(crate) fn sign(&self, body: &[u8]) -> String {
-        to_hex(&self.mac(body))
-    }
-
-    /// The MAC of `body`.
-    pub(crate) fn mac(&self, body: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(body);
-        mac.finalize().into_bytes().into()
-    }
-
-    /// [`Key::mac`] with the inner hash, the one over the body, from a SHA-256 elsewhere:
-    /// the npm package's Node entry passes node:crypto's, which uses the CPU's SHA
-    /// instructions that wasm lacks. The outer hash is one block from the keyed state, here.
-    pub(crate) fn mac_with(&self, body: &[u8], sha256: Sha256Fn) -> [u8; 32] {
-        let inner = sha256(&self.inner_pad, body);
-        self.outer.clone().chain_update(inner).finalize().into()
-    }
 }
 
 /// At most this many values are read from one header: AtlasBrokers sends one, a proxy that
@@ -247,30 +194,6 @@ mod tests {
             parse_header(Some(&many)).unwrap().as_slice().len(),
             MAX_CANDIDATES
         );
-    }
-
-    #[test]
-    fn hmac_over_an_outside_sha256_equals_the_hmac_crate() {
-        let mut sha256 = |prefix: &[u8; 64], rest: &[u8]| -> [u8; 32] {
-            Sha256::new()
-                .chain_update(prefix)
-                .chain_update(rest)
-                .finalize()
-                .into()
-        };
-        let body = b"{\"event\":\"deal.won\"}";
-        // Key lengths around the block size: padded, exactly one block, hashed first.
-        for len in [0, 1, 32, 63, 64, 65, 200] {
-            let key = Key::new(&vec![0xa5; len]);
-            let mac: [u8; 32] = HmacSha256::new_from_slice(&vec![0xa5; len])
-                .unwrap()
-                .chain_update(body)
-                .finalize()
-                .into_bytes()
-                .into();
-            assert_eq!(key.mac_with(body, &mut sha256), mac, "key length {len}");
-            assert_eq!(key.mac(body), mac, "key length {len}");
-        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use wasm_bindgen::prelude::*;
 
+use crate::mac::{InnerHash, Key, Software};
 use crate::{Error, Webhook};
 
 /// A failure as JS sees it: the core's stable code, HTTP status and message.
@@ -80,16 +81,47 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn digest(this: &PlatformSha256, ptr: u32, len: u32, out: u32);
+
+    /// The receive time when the caller gives none and a tolerance is set: wasm32 has no clock.
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
 }
 
 /// Room kept before the body in the scratch buffer, so a key's 64-byte HMAC pad and the body
 /// are one contiguous message for the platform's one-shot hash.
 const PAD: usize = 64;
 
-/// Bodies shorter than this are hashed in wasm even when the platform lends its SHA-256: below
-/// it, the call out to the platform costs more than it saves (measured crossover 300-400 B in
-/// Node 20 with SHA-NI; `node bench/ab.mjs pkg/index.mjs pkg/node.mjs`).
-const PLATFORM_MIN_BODY: usize = 384;
+/// The platform's SHA-256 as HMAC's inner hash, over the pad room and the body after it.
+struct Platform<'s> {
+    sha256: &'s PlatformSha256,
+    /// The `PAD` bytes right before the reserved body.
+    pad: &'s mut [u8],
+}
+
+impl Platform<'_> {
+    /// Bodies shorter than this are hashed in wasm: below it, the call out to the platform
+    /// costs more than it saves (measured crossover 300-400 B in Node 20 with SHA-NI;
+    /// `node bench/ab.mjs pkg/index.mjs pkg/node.mjs`).
+    const MIN_BODY: usize = 384;
+}
+
+impl InnerHash for Platform<'_> {
+    fn inner_hash(&mut self, key: &Key, body: &[u8]) -> [u8; 32] {
+        // The platform hashes one span of wasm memory: the pad written right before the body.
+        let contiguous = self.pad.len() == PAD && self.pad.as_ptr_range().end == body.as_ptr();
+        if body.len() < Self::MIN_BODY || !contiguous {
+            return Software.inner_hash(key, body);
+        }
+        self.pad.copy_from_slice(key.inner_pad());
+        let mut out = [0u8; 32];
+        self.sha256.digest(
+            self.pad.as_ptr() as u32,
+            (PAD + body.len()) as u32,
+            out.as_mut_ptr() as u32,
+        );
+        out
+    }
+}
 
 /// A configured verifier: secrets keyed once, then verify many bodies.
 #[wasm_bindgen]
@@ -166,7 +198,8 @@ impl Verifier {
     }
 
     /// Verifies the body in the first `body_len` reserved bytes against the header in the
-    /// `header_len` bytes after it (absent: missing header) and types its data. The delivery
+    /// `header_len` bytes after it (absent: missing header) and types its data. The tolerance
+    /// is checked against `received_at_ms` when given, else against `Date.now()`. The delivery
     /// id is asked for separately (`deliveryIdText`), only when JS reads it.
     #[wasm_bindgen(js_name = verifyReserved)]
     pub fn verify_reserved(
@@ -183,24 +216,19 @@ impl Verifier {
             // reads as a malformed header rather than a panic.
             std::str::from_utf8(&rest[..len.min(rest.len())]).unwrap_or("\u{fffd}")
         });
-        let webhook = match received_at_ms {
-            // JS passes Date.now() (or the user's receivedAt) only when a tolerance is set.
-            Some(ms) => &self
-                .webhook
-                .clone()
-                .with_received_at(UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64)),
-            None => &self.webhook,
-        };
+        let received_at = received_at_ms
+            .or_else(|| self.webhook.tolerance().map(|_| date_now()))
+            .map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64));
+        // The summary checks every catalog field's type: JS can then trust JSON.parse.
         match &self.platform {
-            Some(platform) if body.len() >= PLATFORM_MIN_BODY => {
-                let mut sha256 = |prefix: &[u8; 64], message: &[u8]| {
-                    platform_digest(platform, pad, body, prefix, message)
-                };
-                webhook.verify_summary_with(body, header, Some(&mut sha256))?;
+            Some(sha256) => {
+                let mut hash = Platform { sha256, pad };
+                self.webhook
+                    .verify_summary_with(body, header, received_at, &mut hash)?;
             }
-            // The summary has checked every catalog field's type: JS can trust JSON.parse.
-            _ => {
-                webhook.verify_summary(body, header)?;
+            None => {
+                self.webhook
+                    .verify_summary_with(body, header, received_at, &mut Software)?;
             }
         }
         Ok(())
@@ -217,35 +245,6 @@ impl Verifier {
     pub fn sign_bytes(&self, body: &[u8]) -> String {
         self.webhook.sign(body)
     }
-}
-
-/// SHA-256 of `prefix` then `message` through the platform, in one call. When `message` is
-/// the reserved body (always, through `verifyReserved`), the prefix is written into the pad
-/// room right before it, so the platform hashes one uncopied span.
-fn platform_digest(
-    platform: &PlatformSha256,
-    pad: &mut [u8],
-    body: &[u8],
-    prefix: &[u8; 64],
-    message: &[u8],
-) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    if pad.len() == PAD && std::ptr::eq(message, body) {
-        pad.copy_from_slice(prefix);
-        platform.digest(
-            pad.as_ptr() as u32,
-            (PAD + body.len()) as u32,
-            out.as_mut_ptr() as u32,
-        );
-    } else {
-        let joined = [prefix.as_slice(), message].concat();
-        platform.digest(
-            joined.as_ptr() as u32,
-            joined.len() as u32,
-            out.as_mut_ptr() as u32,
-        );
-    }
-    out
 }
 
 /// The delivery id (lowercase hex SHA-256) of a text body (UTF-8).
@@ -270,4 +269,17 @@ pub fn sign_text(secret: &[u8], body: &str) -> String {
 #[wasm_bindgen(js_name = signBytes)]
 pub fn sign_bytes(secret: &[u8], body: &[u8]) -> String {
     crate::sign(secret, body)
+}
+
+/// Why an event pattern (`on()`'s first argument) can never match a catalog event, with the
+/// valid choices; `undefined` when it is fine. The core's rule (`patterns.rs`).
+#[wasm_bindgen(js_name = checkPattern)]
+pub fn check_pattern(pattern: &str) -> Option<String> {
+    crate::check_pattern(pattern).err().map(|e| e.to_string())
+}
+
+/// Whether `pattern` takes the event named `event` (the core's rule, `patterns.rs`).
+#[wasm_bindgen(js_name = patternMatches)]
+pub fn pattern_matches(pattern: &str, event: &str) -> bool {
+    crate::pattern_matches(pattern, event)
 }

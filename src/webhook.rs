@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 use crate::catalog::Event;
 use crate::envelope::Envelope;
 use crate::error::Error;
-use crate::signature::{parse_header, signature_hex, Key, Sha256Fn};
+use crate::mac::{InnerHash, Key, Software};
+use crate::signature::{parse_header, signature_hex};
 use crate::summary::Summary;
 use crate::timestamp::{system_time_nanos, Timestamp};
 
@@ -36,7 +37,6 @@ pub struct Webhook {
     /// The current secret first, then previous ones.
     keys: Vec<Key>,
     tolerance: Option<Duration>,
-    received_at: Option<SystemTime>,
     max_body_bytes: usize,
 }
 
@@ -47,7 +47,6 @@ impl Webhook {
         Ok(Webhook {
             keys: vec![checked_key(secret.as_ref())?],
             tolerance: None,
-            received_at: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
     }
@@ -67,11 +66,9 @@ impl Webhook {
         self
     }
 
-    /// Checks the tolerance against this instant instead of the clock: for deliveries
-    /// processed later from a queue, and on targets without a clock.
-    pub fn with_received_at(mut self, received_at: SystemTime) -> Self {
-        self.received_at = Some(received_at);
-        self
+    /// The replay window, when one is set.
+    pub fn tolerance(&self) -> Option<Duration> {
+        self.tolerance
     }
 
     /// Rejects bodies larger than `max` bytes with `body_too_large` (default 1 MiB).
@@ -87,7 +84,8 @@ impl Webhook {
 
     /// Checks only the signature of the raw `body` against the `X-Webhook-Secret` header.
     pub fn verify_signature(&self, body: &[u8], header: Option<&str>) -> Result<(), Error> {
-        self.check_signature(body, header, None).map(|_| ())
+        self.check_signature(body, header, &mut Software)
+            .map(|_| ())
     }
 
     /// Checks the signature and the size of `body` and nothing else: the gate. What passes is
@@ -99,17 +97,17 @@ impl Webhook {
         body: &'a [u8],
         header: Option<&str>,
     ) -> Result<Authentic<'a>, Error> {
-        let signature = self.check_signature(body, header, None)?;
+        let signature = self.check_signature(body, header, &mut Software)?;
         Ok(Authentic { body, signature })
     }
 
-    /// The signature check, with HMAC over the caller's SHA-256 when one is given. Returns the
-    /// header value that verified.
+    /// The signature check, with HMAC's inner hash from `hash`. Returns the header value that
+    /// verified.
     fn check_signature(
         &self,
         body: &[u8],
         header: Option<&str>,
-        mut sha256: Option<Sha256Fn>,
+        hash: &mut (impl InnerHash + ?Sized),
     ) -> Result<[u8; 32], Error> {
         let candidates = parse_header(header)?;
         if body.len() > self.max_body_bytes {
@@ -120,11 +118,7 @@ impl Webhook {
         }
         // Every key is tried so the time taken does not tell which one matched.
         let matched = self.keys.iter().fold(None, |found, key| {
-            let mac = match sha256.as_deref_mut() {
-                Some(sha256) => key.mac_with(body, sha256),
-                None => key.mac(body),
-            };
-            found.or(candidates.find(&mac))
+            found.or(candidates.find(&key.mac(body, hash)))
         });
         match matched {
             Some(i) => Ok(candidates.as_slice()[i]),
@@ -133,27 +127,44 @@ impl Webhook {
     }
 
     /// Verifies the signature, then checks the envelope, a catalog event's `data` field types
-    /// and the tolerance window, without building the `data` tree: the fast path for routing,
-    /// deduplicating and forwarding.
+    /// and the tolerance window (against the clock), without building the `data` tree: the
+    /// fast path for routing, deduplicating and forwarding.
     pub fn verify_summary<'a>(
         &self,
         body: &'a [u8],
         header: Option<&str>,
     ) -> Result<Summary<'a>, Error> {
-        self.verify_summary_with(body, header, None)
+        self.verify_summary_with(body, header, None, &mut Software)
     }
 
-    /// [`Webhook::verify_summary`] with HMAC over the caller's SHA-256 (the npm package's Node
-    /// entry); the same rules in the same order.
-    pub(crate) fn verify_summary_with<'a>(
+    /// [`Webhook::verify_summary`] with the tolerance checked against `received_at` instead of
+    /// the clock: for deliveries processed later (from a queue), and on targets without a
+    /// clock. [`Envelope::from_summary`] then gives the envelope.
+    pub fn verify_summary_at<'a>(
         &self,
         body: &'a [u8],
         header: Option<&str>,
-        sha256: Option<Sha256Fn>,
+        received_at: SystemTime,
     ) -> Result<Summary<'a>, Error> {
-        self.check_signature(body, header, sha256)?;
+        self.verify_summary_with(body, header, Some(received_at), &mut Software)
+    }
+
+    /// [`Webhook::verify_summary`] with HMAC's inner hash from `hash` (see [`InnerHash`]) and
+    /// the tolerance checked against `received_at` (the clock when `None`): the same rules in
+    /// the same order. The npm package's bindings call it with the platform's SHA-256.
+    pub fn verify_summary_with<'a>(
+        &self,
+        body: &'a [u8],
+        header: Option<&str>,
+        received_at: Option<SystemTime>,
+        hash: &mut (impl InnerHash + ?Sized),
+    ) -> Result<Summary<'a>, Error> {
+        self.check_signature(body, header, hash)?;
         let summary = Summary::parse(body)?;
-        self.check_timestamp(summary.timestamp())?;
+        match received_at {
+            Some(at) => self.check_timestamp_at(summary.timestamp(), at)?,
+            None => self.check_timestamp(summary.timestamp())?,
+        }
         Ok(summary)
     }
 
@@ -165,17 +176,26 @@ impl Webhook {
     }
 
     /// The replay window: `timestamp_out_of_tolerance` when a tolerance is set and `timestamp`
-    /// is further than it from the receive time. [`Webhook::verify_summary`] and the others
-    /// call it; callers of [`Webhook::authenticate`] call it on the summary's timestamp.
+    /// is further than it from now. [`Webhook::verify_summary`] and the others call it;
+    /// callers of [`Webhook::authenticate`] call it on the summary's timestamp. The clock is
+    /// read only when a tolerance is set.
     pub fn check_timestamp(&self, timestamp: &Timestamp) -> Result<(), Error> {
+        match self.tolerance {
+            None => Ok(()),
+            Some(_) => self.check_timestamp_at(timestamp, clock()?),
+        }
+    }
+
+    /// [`Webhook::check_timestamp`] against `received_at` instead of the clock.
+    pub fn check_timestamp_at(
+        &self,
+        timestamp: &Timestamp,
+        received_at: SystemTime,
+    ) -> Result<(), Error> {
         let Some(tolerance) = self.tolerance else {
             return Ok(());
         };
-        let now = match self.received_at {
-            Some(at) => system_time_nanos(at),
-            None => system_time_nanos(clock()?),
-        };
-        let skew = timestamp.unix_nanos() - now;
+        let skew = timestamp.unix_nanos() - system_time_nanos(received_at);
         if skew.unsigned_abs() > tolerance.as_nanos() {
             return Err(Error::TimestampOutOfTolerance {
                 skew_seconds: (skew / 1_000_000_000) as i64,
@@ -267,7 +287,6 @@ impl fmt::Debug for Webhook {
         f.debug_struct("Webhook")
             .field("secrets", &self.keys.len())
             .field("tolerance", &self.tolerance)
-            .field("received_at", &self.received_at)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }

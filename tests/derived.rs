@@ -52,7 +52,7 @@ fn readme_table() -> String {
             .collect();
         out += &format!(
             "| {} | `{}` | `{}` | {} |\n",
-            t.category.as_str(),
+            t.category.title(),
             t.name,
             t.type_name,
             fields.join(", ")
@@ -134,7 +134,7 @@ fn js_catalog() -> String {
         out += &format!(
             "  Object.freeze({{\n    name: {},\n    category: {},\n    description: {},\n    fields: Object.freeze([\n      {},\n    ]),\n    sampleBody: {},\n  }}),\n",
             json(t.name),
-            json(t.category.as_str()),
+            json(t.category.title()),
             json(t.description),
             fields.join(",\n      "),
             json(t.sample_body)

@@ -1,6 +1,7 @@
-//! Which destinations an event goes to: event patterns `"deal.won"`, `"lead.*"` and `"*"`.
+//! Which destinations an event goes to, by their event patterns (`"deal.won"`, `"lead.*"`,
+//! `"*"`: the core's `patterns` module decides what each takes).
 
-use atlasbrokers_webhooks::EVENT_TYPES;
+use atlasbrokers_webhooks::{check_pattern, pattern_matches};
 
 /// A place deliveries are forwarded to (a Zapier Catch Hook, a Make Custom Webhook, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,32 +16,9 @@ pub struct Destination {
     pub events: Vec<String>,
 }
 
-/// Why a pattern can never match: `None` when it is fine.
+/// Why a pattern can never match a catalog event (the core's rule): `None` when it is fine.
 pub fn pattern_problem(pattern: &str) -> Option<String> {
-    if pattern == "*" || EVENT_TYPES.iter().any(|t| t.name == pattern) {
-        return None;
-    }
-    if let Some(category) = pattern.strip_suffix(".*") {
-        if EVENT_TYPES
-            .iter()
-            .any(|t| t.name.split('.').next() == Some(category))
-        {
-            return None;
-        }
-    }
-    Some(format!(
-        "event pattern {pattern:?} matches no catalog event: use an event name such as \
-         \"deal.won\", a category such as \"lead.*\", or \"*\""
-    ))
-}
-
-/// Whether `pattern` covers the event named `event` (also events outside the catalog, for `*`).
-pub fn matches(pattern: &str, event: &str) -> bool {
-    match pattern.strip_suffix('*') {
-        None => pattern == event,
-        // "*" matches everything; "lead.*" everything starting with "lead.".
-        Some(prefix) => event.starts_with(prefix),
-    }
+    check_pattern(pattern).err().map(|e| e.to_string())
 }
 
 /// The destinations that receive `event`, in configuration order. A body without an event
@@ -53,7 +31,7 @@ pub fn destinations_for<'d>(
         .iter()
         .filter(|d| {
             d.events.iter().any(|p| match event {
-                Some(event) => matches(p, event),
+                Some(event) => pattern_matches(p, event),
                 None => p == "*",
             })
         })
@@ -81,16 +59,6 @@ mod tests {
             secret: format!("HOOK_{name}"),
             events: events.iter().map(|e| e.to_string()).collect(),
         }
-    }
-
-    #[test]
-    fn patterns_match_names_categories_and_everything() {
-        assert!(matches("deal.won", "deal.won"));
-        assert!(!matches("deal.won", "deal.lost"));
-        assert!(matches("deal.*", "deal.lost"));
-        assert!(!matches("deal.*", "dealer.x"));
-        assert!(!matches("lead.*", "deal.won"));
-        assert!(matches("*", "quote.requested"));
     }
 
     #[test]
@@ -122,15 +90,5 @@ mod tests {
         assert_eq!(query_param(url, "event"), Some("lead.created"));
         assert_eq!(query_param(url, "y"), None);
         assert_eq!(query_param("https://e.example/a", "event"), None);
-    }
-
-    #[test]
-    fn pattern_problems_catch_typos() {
-        for ok in ["*", "deal.won", "lead.*", "addon.activated"] {
-            assert_eq!(pattern_problem(ok), None, "{ok}");
-        }
-        for bad in ["deal.wonn", "quote.*", "", "deal", "*.won"] {
-            assert!(pattern_problem(bad).is_some(), "{bad}");
-        }
     }
 }
