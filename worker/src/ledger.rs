@@ -230,27 +230,52 @@ pub const ADD_ATTEMPT: &str = "INSERT INTO attempts \
 pub const PAUSE_GONE: &str = "INSERT INTO paused_destinations (name, reason, since, delivery_id) \
     VALUES (?1, 'gone', ?2, ?3) ON CONFLICT DO NOTHING";
 
+/// What comes after an attempt: the attempt row's `next` and the log line's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Done,
+    Retry,
+    /// The destination is paused (410): kept until the operator resumes it.
+    Kept,
+    Dead,
+    /// Direct mode: AtlasBrokers got a 502, and its Replay button sends it again.
+    Replay,
+}
+
+impl Next {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Next::Done => "done",
+            Next::Retry => "retry",
+            Next::Kept => "kept",
+            Next::Dead => "dead",
+            Next::Replay => "replay",
+        }
+    }
+}
+
+serialize_as_str!(Next);
+
 /// What an attempt's decision makes of the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settlement {
     pub state: State,
     pub next_attempt_at: Option<u64>,
     pub dead_reason: Option<DeadReason>,
-    /// The attempt row's `next` and the log line's.
-    pub next: &'static str,
+    pub next: Next,
 }
 
-pub fn settle(decision: &Decision, now_ms: u64) -> Settlement {
+pub fn settlement(decision: &Decision, now_ms: u64) -> Settlement {
     let (state, next_attempt_at, dead_reason, next) = match *decision {
-        Decision::Delivered => (State::Delivered, None, None, "done"),
+        Decision::Delivered => (State::Delivered, None, None, Next::Done),
         Decision::Retry { delay_seconds } => (
             State::Retrying,
             Some(now_ms + u64::from(delay_seconds) * 1000),
             None,
-            "retry",
+            Next::Retry,
         ),
-        Decision::Gone => (State::Paused, None, None, "kept"),
-        Decision::Dead { reason } => (State::Dead, None, Some(reason), "dead"),
+        Decision::Gone => (State::Paused, None, None, Next::Kept),
+        Decision::Dead { reason } => (State::Dead, None, Some(reason), Next::Dead),
     };
     Settlement {
         state,
@@ -262,14 +287,14 @@ pub fn settle(decision: &Decision, now_ms: u64) -> Settlement {
 
 /// Direct mode has no retries: anything but a 2xx is answered 502 and becomes a dead letter
 /// that AtlasBrokers' Replay sends again (a 410 also pauses the destination).
-pub fn settle_direct(decision: &Decision) -> Settlement {
+pub fn direct_settlement(decision: &Decision) -> Settlement {
     match decision {
-        Decision::Delivered => settle(decision, 0),
+        Decision::Delivered => settlement(decision, 0),
         _ => Settlement {
             state: State::Dead,
             next_attempt_at: None,
             dead_reason: Some(DeadReason::DirectFailed),
-            next: "replay",
+            next: Next::Replay,
         },
     }
 }
@@ -328,13 +353,12 @@ pub const IMPORT: &str = "UPDATE targets SET state = ?3, dead_reason = ?4, last_
     last_outcome = ?6, attempts = ?7, updated_at = ?8 \
     WHERE delivery_id = ?1 AND destination = ?2 AND state = 'pending' AND attempts = 0";
 
-/// Version 0.2's gone mark. ?1 destination, ?2 since, ?3 delivery id.
-pub const IMPORT_GONE: &str = "INSERT INTO paused_destinations (name, reason, since, delivery_id) \
-    VALUES (?1, 'gone', ?2, ?3) ON CONFLICT DO NOTHING";
+/// Version 0.2's gone mark, the same pause. ?1 destination, ?2 since, ?3 delivery id.
+pub const IMPORT_GONE: &str = PAUSE_GONE;
 
 /// A kept delivery whose body expired before the resume: a dead letter.
-/// ?1 id, ?2 destination, ?3 now.
-pub const EXPIRE_KEPT: &str = "UPDATE targets SET state = 'dead', dead_reason = 'body_expired', \
+/// ?1 id, ?2 destination, ?3 now, ?4 reason (`DeadReason::BodyExpired`).
+pub const EXPIRE_KEPT: &str = "UPDATE targets SET state = 'dead', dead_reason = ?4, \
     updated_at = ?3 WHERE delivery_id = ?1 AND destination = ?2 AND state = 'paused'";
 
 /// Resuming: the destination takes deliveries again. ?1 destination.
@@ -471,14 +495,14 @@ mod tests {
 
     #[test]
     fn decisions_settle_into_states() {
-        assert_eq!(settle(&Decision::Delivered, 5).state, State::Delivered);
-        let retry = settle(&Decision::Retry { delay_seconds: 20 }, 1_000);
+        assert_eq!(settlement(&Decision::Delivered, 5).state, State::Delivered);
+        let retry = settlement(&Decision::Retry { delay_seconds: 20 }, 1_000);
         assert_eq!(
             (retry.state, retry.next_attempt_at, retry.next),
-            (State::Retrying, Some(21_000), "retry")
+            (State::Retrying, Some(21_000), Next::Retry)
         );
-        assert_eq!(settle(&Decision::Gone, 0).state, State::Paused);
-        let dead = settle(
+        assert_eq!(settlement(&Decision::Gone, 0).state, State::Paused);
+        let dead = settlement(
             &Decision::Dead {
                 reason: DeadReason::Rejected,
             },
@@ -488,12 +512,24 @@ mod tests {
             (dead.state, dead.dead_reason),
             (State::Dead, Some(DeadReason::Rejected))
         );
-        let direct = settle_direct(&Decision::Gone);
+        let direct = direct_settlement(&Decision::Gone);
         assert_eq!(
             (direct.state, direct.dead_reason, direct.next),
-            (State::Dead, Some(DeadReason::DirectFailed), "replay")
+            (State::Dead, Some(DeadReason::DirectFailed), Next::Replay)
         );
-        assert_eq!(settle_direct(&Decision::Delivered).state, State::Delivered);
+        assert_eq!(
+            direct_settlement(&Decision::Delivered).state,
+            State::Delivered
+        );
+        let nexts = [
+            Next::Done,
+            Next::Retry,
+            Next::Kept,
+            Next::Dead,
+            Next::Replay,
+        ];
+        let names: Vec<_> = nexts.iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, ["done", "retry", "kept", "dead", "replay"]);
     }
 
     #[test]

@@ -6,6 +6,18 @@
 //! the workerd handlers (`shell`, wasm32 only) read requests and bindings, call them, and
 //! carry out what they decide.
 
+/// Serializes enums by their `as_str()`: one spelling per value, the same in JSON bodies, log
+/// lines and D1 columns (which are bound as text, not through serde).
+macro_rules! serialize_as_str {
+    ($($name:ty),+) => {$(
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    )+};
+}
+
 pub mod auth;
 pub mod config;
 pub mod filters;

@@ -2,6 +2,10 @@
 //! payload contents (lead and contact events carry personal information).
 
 use serde::Serialize;
+use serde_json::json;
+
+use crate::ledger::Next;
+use crate::retry::OutcomeKind;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -12,11 +16,8 @@ pub struct AttemptLog<'a> {
     pub attempt: u32,
     pub status: Option<u16>,
     pub latency_ms: u64,
-    /// `delivered`, `queue_full`, `gone`, `http_error`, `timeout` or `network_error`.
-    pub outcome: &'a str,
-    /// What happens next: `done`, `retry`, `dead`, `kept` (the destination is gone), or in
-    /// direct mode `replay` (AtlasBrokers got a 502: its Replay button sends it again).
-    pub next: &'a str,
+    pub outcome: OutcomeKind,
+    pub next: Next,
     /// Seconds until the retry, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_in_seconds: Option<u32>,
@@ -58,6 +59,37 @@ impl<'a> EnvelopeWarning<'a> {
     }
 }
 
+/// An unrouted delivery the ledger could not record (it was answered all the same).
+pub fn receipt_not_recorded(delivery_id: &str) -> String {
+    // format!, not json!: json! sorts keys, and these lines keep "level" first.
+    format!(
+        "{{\"level\":\"warn\",\"deliveryId\":{delivery_id:?},\"ledger\":\"receipt not recorded\"}}"
+    )
+}
+
+/// A consumer that outlived its claim: the one that took over records the outcome.
+pub fn superseded(queue_message: &str) -> String {
+    format!("{{\"level\":\"warn\",\"superseded\":true,\"queueMessage\":{queue_message:?}}}")
+}
+
+/// A message from the dead-letter queue, and whether it was recorded as a dead letter.
+pub fn dead_letter_queue(
+    delivery_id: &str,
+    destination: &str,
+    recorded: bool,
+    delivery_queue: &str,
+) -> String {
+    json!({
+        "level": "warn",
+        "deadLetterQueue": true,
+        "deliveryId": delivery_id,
+        "destination": destination,
+        "recorded": recorded,
+        "deliveryQueue": delivery_queue,
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,8 +103,8 @@ mod tests {
             attempt: 2,
             status: Some(503),
             latency_ms: 120,
-            outcome: "http_error",
-            next: "retry",
+            outcome: OutcomeKind::HttpError,
+            next: Next::Retry,
             retry_in_seconds: Some(20),
         }
         .line();
@@ -82,6 +114,29 @@ mod tests {
         assert_eq!(v["status"], 503);
         assert_eq!(v["retryInSeconds"], 20);
         assert_eq!(v["latencyMs"], 120);
+        assert_eq!(
+            line,
+            "{\"deliveryId\":\"deal.won:ws:deal_1:2026-03-02T14:23:11.000Z\",\"event\":\"deal.won\",\
+             \"destination\":\"zapier\",\"attempt\":2,\"status\":503,\"latencyMs\":120,\
+             \"outcome\":\"http_error\",\"next\":\"retry\",\"retryInSeconds\":20}"
+        );
+    }
+
+    #[test]
+    fn warnings_are_one_json_object_each() {
+        assert_eq!(
+            receipt_not_recorded("ab"),
+            r#"{"level":"warn","deliveryId":"ab","ledger":"receipt not recorded"}"#
+        );
+        assert_eq!(
+            superseded("m1"),
+            r#"{"level":"warn","superseded":true,"queueMessage":"m1"}"#
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&dead_letter_queue("ab", "zapier", true, "q")).unwrap();
+        assert_eq!(v["deadLetterQueue"], true);
+        assert_eq!(v["recorded"], true);
+        assert_eq!(v["deliveryQueue"], "q");
     }
 
     #[test]

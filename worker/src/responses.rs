@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::ledger::{PausedRow, SCHEMA_VERSION};
-use crate::retry::Outcome;
+use crate::retry::{Outcome, OutcomeKind};
 
 /// A response to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,23 +177,65 @@ pub fn unrouted(
 #[serde(rename_all = "camelCase")]
 pub struct DestinationResult {
     pub destination: String,
-    /// `delivered`, `duplicate` (acknowledged before), `gone`, `queue_full`, `http_error`,
-    /// `timeout`, `network_error`.
-    pub outcome: String,
+    pub outcome: DestinationOutcome,
     pub status: Option<u16>,
 }
 
+/// What became of a delivery at one destination during the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestinationOutcome {
+    /// It was forwarded, and this is what came of it.
+    Attempted(OutcomeKind),
+    /// The destination had it already (acknowledged before): not sent again.
+    Duplicate,
+    /// The destination is paused (it answered 410): not sent.
+    Paused,
+    /// Another request or consumer holds its claim: not sent by this one.
+    InProgress,
+}
+
+impl DestinationOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DestinationOutcome::Attempted(kind) => kind.as_str(),
+            DestinationOutcome::Duplicate => "duplicate",
+            DestinationOutcome::Paused => "paused",
+            DestinationOutcome::InProgress => "in_progress",
+        }
+    }
+
+    /// The destination has the delivery.
+    pub fn ok(self) -> bool {
+        matches!(
+            self,
+            DestinationOutcome::Attempted(OutcomeKind::Delivered) | DestinationOutcome::Duplicate
+        )
+    }
+}
+
+serialize_as_str!(DestinationOutcome);
+
 impl DestinationResult {
+    /// After a POST.
     pub fn new(destination: &str, outcome: &Outcome) -> Self {
         DestinationResult {
             destination: destination.to_owned(),
-            outcome: outcome.label().to_owned(),
+            outcome: DestinationOutcome::Attempted(outcome.kind()),
             status: outcome.status(),
         }
     }
 
+    /// Not sent, and why (`Duplicate`, `Paused` or `InProgress`).
+    pub fn not_sent(destination: &str, outcome: DestinationOutcome) -> Self {
+        DestinationResult {
+            destination: destination.to_owned(),
+            outcome,
+            status: None,
+        }
+    }
+
     pub fn ok(&self) -> bool {
-        self.outcome == "delivered" || self.outcome == "duplicate"
+        self.outcome.ok()
     }
 }
 
@@ -406,6 +448,19 @@ mod tests {
         assert_eq!(r.body["destinations"][1]["outcome"], "timeout");
         assert_eq!(r.body["destinations"][1]["status"], serde_json::Value::Null);
         assert_eq!(r.body["error"], "delivery_failed");
+        // Not sent because the destination has it: still a success.
+        let had = DestinationResult::not_sent("zapier", DestinationOutcome::Duplicate);
+        let r = direct("id", &[had], None);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body["destinations"][0]["outcome"], "duplicate");
+        for (outcome, name) in [
+            (DestinationOutcome::Paused, "paused"),
+            (DestinationOutcome::InProgress, "in_progress"),
+        ] {
+            let r = direct("id", &[DestinationResult::not_sent("make", outcome)], None);
+            assert_eq!(r.status, 502);
+            assert_eq!(r.body["destinations"][0]["outcome"], name);
+        }
     }
 
     /// A configuration from these vars, with the queue and the ledger bound.

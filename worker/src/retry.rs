@@ -23,17 +23,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Short and stable, for logs and responses.
-    pub fn label(&self) -> &'static str {
+    pub fn kind(&self) -> OutcomeKind {
         match self {
-            Outcome::Status { status, .. } if (200..300).contains(status) => "delivered",
+            Outcome::Status { status, .. } if (200..300).contains(status) => OutcomeKind::Delivered,
             Outcome::Status {
                 queue_full: true, ..
-            } => "queue_full",
-            Outcome::Status { status: 410, .. } => "gone",
-            Outcome::Status { .. } => "http_error",
-            Outcome::Timeout => "timeout",
-            Outcome::Network => "network_error",
+            } => OutcomeKind::QueueFull,
+            Outcome::Status { status: 410, .. } => OutcomeKind::Gone,
+            Outcome::Status { .. } => OutcomeKind::HttpError,
+            Outcome::Timeout => OutcomeKind::Timeout,
+            Outcome::Network => OutcomeKind::NetworkError,
         }
     }
 
@@ -41,6 +40,41 @@ impl Outcome {
         match self {
             Outcome::Status { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+}
+
+serialize_as_str!(OutcomeKind);
+
+/// What an attempt came to, as logs, responses and the ledger's `outcome` columns name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    Delivered,
+    QueueFull,
+    Gone,
+    HttpError,
+    Timeout,
+    NetworkError,
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 6] = [
+        OutcomeKind::Delivered,
+        OutcomeKind::QueueFull,
+        OutcomeKind::Gone,
+        OutcomeKind::HttpError,
+        OutcomeKind::Timeout,
+        OutcomeKind::NetworkError,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Delivered => "delivered",
+            OutcomeKind::QueueFull => "queue_full",
+            OutcomeKind::Gone => "gone",
+            OutcomeKind::HttpError => "http_error",
+            OutcomeKind::Timeout => "timeout",
+            OutcomeKind::NetworkError => "network_error",
         }
     }
 }
@@ -286,7 +320,25 @@ mod tests {
         // 410 sets the destination aside, at any attempt.
         assert_eq!(decide(&status(410), 1, &POLICY, 0, 0.5), Decision::Gone);
         assert_eq!(decide(&status(410), 8, &POLICY, 0, 0.5), Decision::Gone);
-        assert_eq!(status(410).label(), "gone");
+        assert_eq!(status(410).kind(), OutcomeKind::Gone);
+    }
+
+    #[test]
+    fn outcome_names_are_the_documented_ones() {
+        let names: Vec<_> = OutcomeKind::ALL.iter().map(|k| k.as_str()).collect();
+        let documented = [
+            "delivered",
+            "queue_full",
+            "gone",
+            "http_error",
+            "timeout",
+            "network_error",
+        ];
+        assert_eq!(names, documented);
+        assert_eq!(
+            serde_json::to_string(&OutcomeKind::QueueFull).unwrap(),
+            "\"queue_full\""
+        );
     }
 
     #[test]
@@ -306,7 +358,7 @@ mod tests {
             retry_after: None,
             queue_full: true,
         };
-        assert_eq!(full.label(), "queue_full");
+        assert_eq!(full.kind(), OutcomeKind::QueueFull);
         assert!(matches!(
             decide(&full, 1, &POLICY, 0, 0.5),
             Decision::Retry { .. }

@@ -16,6 +16,7 @@ use crate::headers::Forwarded;
 use crate::ledger::{DeliveryIdRow, State, EXPIRE_KEPT, KEPT_FOR, RESTART, UNDO_RESTART, UNPAUSE};
 use crate::message::replay_message;
 use crate::responses::{self, DestinationResult, EdgeError, Reply};
+use crate::retry::DeadReason;
 
 pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     // Without a token the admin API does not exist.
@@ -266,7 +267,12 @@ async fn resume(env: &Env, db: &Db, config: &Config, name: &str) -> worker::Resu
                 Err(NotSent::Unknown) => progressed = true,
                 Err(NotSent::BodyGone) => {
                     // Its body expired: it becomes a dead letter, recorded as such.
-                    let binds = [text(&row.delivery_id), text(name), int(now_ms())];
+                    let binds = [
+                        text(&row.delivery_id),
+                        text(name),
+                        int(now_ms()),
+                        text(DeadReason::BodyExpired.as_str()),
+                    ];
                     let _ = ledger::run(db, EXPIRE_KEPT, &binds).await;
                     progressed = true;
                 }

@@ -8,7 +8,7 @@ use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, QueueRetryO
 use super::{bodies, forward, ledger, log, log_line, now_ms, DELIVERIES};
 use crate::config::Config;
 use crate::headers::Forwarded;
-use crate::ledger::{after_claim, claim_until, settle, Claim, ClaimRow, Settlement};
+use crate::ledger::{after_claim, claim_until, settlement, Claim, ClaimRow, Settlement};
 use crate::log::AttemptLog;
 use crate::message::{Delivery, LegacyDeadLetter};
 use crate::retry::{decide, DeadReason, Decision};
@@ -162,7 +162,7 @@ async fn deliver(
             let expired = Decision::Dead {
                 reason: DeadReason::BodyExpired,
             };
-            let settlement = settle(&expired, now_ms());
+            let settlement = settlement(&expired, now_ms());
             return settled(
                 message,
                 ledger::settle(&db, &delivery, token, None, &settlement, None, now_ms()).await,
@@ -192,7 +192,7 @@ async fn deliver(
         now_ms(),
         js_sys::Math::random(),
     );
-    let settlement: Settlement = settle(&decision, now_ms());
+    let settlement: Settlement = settlement(&decision, now_ms());
     log(&AttemptLog {
         delivery_id: &delivery.id,
         event: &delivery.event,
@@ -200,7 +200,7 @@ async fn deliver(
         attempt,
         status: outcome.status(),
         latency_ms,
-        outcome: outcome.label(),
+        outcome: outcome.kind(),
         next: settlement.next,
         retry_in_seconds: match decision {
             Decision::Retry { delay_seconds } => Some(delay_seconds),
@@ -241,7 +241,7 @@ async fn deliver(
         started_at: started,
         latency_ms,
         status: outcome.status(),
-        outcome: outcome.label(),
+        outcome: outcome.kind(),
     };
     settled(
         message,
@@ -265,10 +265,7 @@ fn settled(message: &Message<serde_json::Value>, result: worker::Result<bool>) -
     match result {
         Ok(true) => Done::Ack,
         Ok(false) => {
-            log_line(&format!(
-                "{{\"level\":\"warn\",\"superseded\":true,\"queueMessage\":{:?}}}",
-                message.id()
-            ));
+            log_line(&crate::log::superseded(&message.id()));
             Done::Ack
         }
         Err(_) => storage_retry(message),
@@ -310,16 +307,11 @@ async fn record_dead_letter(
     delivery: &Delivery,
 ) -> Done {
     let done = bury(message, env, delivery, DeadReason::DeadLetterQueue).await;
-    log_line(
-        &serde_json::json!({
-            "level": "warn",
-            "deadLetterQueue": true,
-            "deliveryId": delivery.id,
-            "destination": delivery.destination,
-            "recorded": matches!(done, Done::Ack),
-            "deliveryQueue": config.delivery_queue,
-        })
-        .to_string(),
-    );
+    log_line(&crate::log::dead_letter_queue(
+        &delivery.id,
+        &delivery.destination,
+        matches!(done, Done::Ack),
+        &config.delivery_queue,
+    ));
     done
 }

@@ -9,6 +9,7 @@ use worker::Env;
 use crate::filters::Bind;
 use crate::ledger::{self, ClaimRow, Settlement, StoredDelivery};
 use crate::message::Delivery;
+use crate::retry::{DeadReason, OutcomeKind};
 
 pub(crate) type Db = D1Database;
 
@@ -230,13 +231,13 @@ pub(crate) async fn claim_all(
 }
 
 /// One attempt, as the history row records it.
-pub(crate) struct AttemptRecord<'a> {
+pub(crate) struct AttemptRecord {
     pub generation: u32,
     pub attempt: u32,
     pub started_at: u64,
     pub latency_ms: u64,
     pub status: Option<u16>,
-    pub outcome: &'a str,
+    pub outcome: OutcomeKind,
 }
 
 /// Records an attempt and its settlement. Returns whether the claim was still ours (if not,
@@ -245,7 +246,7 @@ pub(crate) async fn settle(
     db: &Db,
     d: &Delivery,
     token: &str,
-    attempt: Option<&AttemptRecord<'_>>,
+    attempt: Option<&AttemptRecord>,
     settlement: &Settlement,
     body_key: Option<&str>,
     now: u64,
@@ -259,7 +260,7 @@ pub(crate) async fn settle(
             text(token),
             text(settlement.state.as_str()),
             opt_int(attempt.and_then(|a| a.status).map(u64::from)),
-            opt_text(attempt.map(|a| a.outcome)),
+            opt_text(attempt.map(|a| a.outcome.as_str())),
             opt_int(settlement.next_attempt_at),
             opt_text(settlement.dead_reason.map(|r| r.as_str())),
             int(now),
@@ -277,8 +278,8 @@ pub(crate) async fn settle(
                 int(a.started_at),
                 int(a.latency_ms),
                 opt_int(a.status.map(u64::from)),
-                text(a.outcome),
-                text(settlement.next),
+                text(a.outcome.as_str()),
+                text(settlement.next.as_str()),
             ],
         )?);
     }
@@ -326,7 +327,7 @@ pub(crate) async fn keep(
 pub(crate) async fn bury(
     db: &Db,
     d: &Delivery,
-    reason: crate::retry::DeadReason,
+    reason: DeadReason,
     body_key: Option<&str>,
     now: u64,
 ) -> worker::Result<bool> {

@@ -12,10 +12,10 @@ use worker::{BatchMessageBuilder, Context, Env, Method, Request};
 use super::{bodies, forward, ledger, log_line, now_ms, DELIVERIES};
 use crate::config::{Config, Mode};
 use crate::headers::{self, Forwarded};
-use crate::ledger::{after_claim, claim_until, settle_direct, Claim, State};
+use crate::ledger::{after_claim, claim_until, direct_settlement, Claim, State};
 use crate::log::{AttemptLog, EnvelopeWarning};
 use crate::message::{keys, Delivery, INLINE_BODY_MAX};
-use crate::responses::{self, DestinationResult, EdgeError, Reply};
+use crate::responses::{self, DestinationOutcome, DestinationResult, EdgeError, Reply};
 use crate::retry::{decide, DeadReason, Decision};
 use crate::routes::{destinations_for, Destination};
 
@@ -42,10 +42,8 @@ pub(crate) async fn handle(mut req: Request, env: &Env, ctx: &Context, config: &
         Ok(summary) => {
             // wasm has no clock of its own: the tolerance window is checked against the
             // request time.
-            let webhook = webhook
-                .clone()
-                .with_received_at(std::time::UNIX_EPOCH + Duration::from_millis(received_at));
-            if let Err(error) = webhook.check_timestamp(summary.timestamp()) {
+            let at = std::time::UNIX_EPOCH + Duration::from_millis(received_at);
+            if let Err(error) = webhook.check_timestamp_at(summary.timestamp(), at) {
                 return responses::rejected(&error);
             }
             (
@@ -185,10 +183,7 @@ fn record_later(env: &Env, ctx: &Context, receipt: ledger::Receipt) {
     ctx.wait_until(async move {
         if let Some(db) = ledger::open(&env) {
             if ledger::receive(&db, &receipt).await.is_err() {
-                log_line(&format!(
-                    "{{\"level\":\"warn\",\"deliveryId\":{:?},\"ledger\":\"receipt not recorded\"}}",
-                    receipt.id
-                ));
+                log_line(&crate::log::receipt_not_recorded(&receipt.id));
             }
         }
     });
@@ -253,11 +248,7 @@ async fn direct(
     let sends = targets.iter().map(|destination| {
         let db = db.as_ref();
         async move {
-            let result = |outcome: &str| DestinationResult {
-                destination: destination.name.clone(),
-                outcome: outcome.to_owned(),
-                status: None,
-            };
+            let result = |outcome| DestinationResult::not_sent(&destination.name, outcome);
             let message = incoming.message(&destination.name, None, None);
             let token = super::claim_token();
             let now = now_ms();
@@ -278,15 +269,19 @@ async fn direct(
                         attempt,
                     }) => (generation, attempt),
                     None => (0, 1),
-                    Some(Claim::Done(State::Delivered)) => return result("duplicate"),
+                    Some(Claim::Done(State::Delivered)) => {
+                        return result(DestinationOutcome::Duplicate)
+                    }
                     Some(Claim::Keep { .. }) => {
                         if let Some(db) = db {
                             let _ = ledger::bury(db, &message, DeadReason::DirectFailed, None, now)
                                 .await;
                         }
-                        return result("paused");
+                        return result(DestinationOutcome::Paused);
                     }
-                    Some(Claim::Wait { .. } | Claim::Done(_)) => return result("in_progress"),
+                    Some(Claim::Wait { .. } | Claim::Done(_)) => {
+                        return result(DestinationOutcome::InProgress)
+                    }
                 };
             let (outcome, latency_ms) = forward::send(
                 &destination.url,
@@ -302,7 +297,7 @@ async fn direct(
             )
             .await;
             let decision = decide(&outcome, 1, &config.retry, now_ms(), 0.0);
-            let settlement = settle_direct(&decision);
+            let settlement = direct_settlement(&decision);
             if let Some(db) = db {
                 let record = ledger::AttemptRecord {
                     generation,
@@ -310,7 +305,7 @@ async fn direct(
                     started_at: now,
                     latency_ms,
                     status: outcome.status(),
-                    outcome: outcome.label(),
+                    outcome: outcome.kind(),
                 };
                 let _ = ledger::settle(
                     db,
@@ -340,7 +335,7 @@ async fn direct(
                 attempt,
                 status: outcome.status(),
                 latency_ms,
-                outcome: outcome.label(),
+                outcome: outcome.kind(),
                 next: settlement.next,
                 retry_in_seconds: None,
             });
