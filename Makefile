@@ -90,7 +90,7 @@ example:
 	cargo run --quiet --example sign_and_verify -- $(EVENT)
 
 generate:
-	BLESS=1 cargo test --quiet --test derived -- --test-threads 1
+	cargo run --quiet -p atlasbrokers-generate
 
 # From Debian: headless Chromium and its driver (browser tests; no browser download), and wrk
 # (the edge verifier's load run), openssl (the native suite's SHA-256 limit).

@@ -1,5 +1,5 @@
 //! The catalog: every sample types into its variant and round-trips, and parsing is lenient
-//! where the catalog may be incomplete. Files derived from it are checked in `derived.rs`.
+//! where the catalog may be incomplete. Files derived from it are checked by `generate/tests/drift.rs`.
 
 use atlasbrokers_webhooks::{Envelope, Error, Event, EventType, FieldKind, EVENT_TYPES};
 use serde_json::Value;

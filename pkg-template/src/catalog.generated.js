@@ -1,4 +1,4 @@
-// Generated from src/catalog.rs by `make generate`: edit the catalog, not this file.
+// Generated from the core crate (src/) by `make generate`: edit the source, not this file.
 
 /** The AtlasBrokers event catalog: names, categories, `data` fields and a sample body each. */
 export const EVENT_TYPES = Object.freeze([

@@ -1,4 +1,4 @@
-// Generated from src/catalog.rs by `make generate`: edit the catalog, not this file.
+// Generated from the core crate (src/) by `make generate`: edit the source, not this file.
 
 /** `data` of `lead.created`: a lead was captured (web form, import or by hand). */
 export interface LeadCreatedData {
@@ -323,3 +323,18 @@ export interface EventDataMap {
   "claim.filed": ClaimFiledData;
   "addon.activated": AddonActivatedData;
 }
+
+/** Every error code, from the core; `handler_failed` comes from WebhookHandlerError. */
+export type ErrorCode =
+  | "missing_signature"
+  | "malformed_signature"
+  | "signature_mismatch"
+  | "body_too_large"
+  | "invalid_json"
+  | "invalid_envelope"
+  | "timestamp_out_of_tolerance"
+  | "invalid_secret"
+  | "clock_unavailable"
+  | "body_already_parsed"
+  | "method_not_allowed"
+  | "invalid_option";

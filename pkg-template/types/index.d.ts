@@ -1,5 +1,6 @@
 // The package's API types. `make build` appends this file to events.generated.d.ts (the catalog
-// types generated from src/catalog.rs) to make the package's index.d.mts and index.d.cts.
+// types and `ErrorCode`, generated from the core by `make generate`) to make the package's
+// index.d.mts and index.d.cts.
 
 /** A delivery as AtlasBrokers sends it, typed by event name. */
 export interface Envelope<N extends string, D> {
@@ -86,21 +87,6 @@ export interface VerifyOptions {
   /** When the delivery was received (for queued processing); defaults to now. */
   receivedAt?: Date | number;
 }
-
-/** Every error code, from the core; `handler_failed` comes from WebhookHandlerError. */
-export type ErrorCode =
-  | "missing_signature"
-  | "malformed_signature"
-  | "signature_mismatch"
-  | "body_too_large"
-  | "invalid_json"
-  | "invalid_envelope"
-  | "timestamp_out_of_tolerance"
-  | "invalid_secret"
-  | "clock_unavailable"
-  | "body_already_parsed"
-  | "method_not_allowed"
-  | "invalid_option";
 
 /** A delivery that must not be trusted or could not be read. */
 export declare class WebhookVerificationError extends Error {
