@@ -1,4 +1,4 @@
-// Native suite: criterion benchmarks of the core (benches/core.rs) and, in the same run, the
+// Native suite: criterion benchmarks of the core (bench/core.rs) and, in the same run, the
 // machine's SHA-256 limit from `openssl speed -evp sha256`. Reports time per call and
 // throughput, and ours / openssl at 16 KB and above (target ≥ 80 %).
 import fs from "node:fs";
@@ -29,7 +29,7 @@ export async function run({ quick = false } = {}) {
   };
   const limits = Object.fromEntries([16384, 131072].map((b) => [b, openssl(b)]));
   const gbps = (bytesPerSec) => `${(bytesPerSec / 1e9).toFixed(2)} GB/s`;
-  let md = `Criterion medians (\`benches/core.rs\`), time per call and throughput; SHA-256 limit of this machine from \`openssl speed -evp sha256\` in the same run: ${Object.entries(limits).map(([b, v]) => `${b} B: ${gbps(v)}`).join(", ")}.\n\n`;
+  let md = `Criterion medians (\`bench/core.rs\`), time per call and throughput; SHA-256 limit of this machine from \`openssl speed -evp sha256\` in the same run: ${Object.entries(limits).map(([b, v]) => `${b} B: ${gbps(v)}`).join(", ")}.\n\n`;
   md += `| function | ${SIZES.map((s) => `~${s} B`).join(" | ")} |\n|---|${SIZES.map(() => "---:").join("|")}|\n`;
   const throughput = {};
   for (const fn of FUNCTIONS) {
