@@ -81,6 +81,20 @@ pub const ADD_TARGET: &str = "INSERT INTO targets \
     (delivery_id, destination, event, received_at, state, updated_at) \
     VALUES (?1, ?2, ?3, ?4, 'pending', ?4) ON CONFLICT DO NOTHING";
 
+/// What receiving knows about a delivery (owned: in queue mode it is written after the answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub id: String,
+    pub event: String,
+    pub workspace_id: Option<String>,
+    pub received_at: u64,
+    pub size: u64,
+    pub signature: String,
+    pub body_key: Option<String>,
+    pub envelope_problem: Option<String>,
+    pub destinations: Vec<String>,
+}
+
 // ---- claiming ----------------------------------------------------------------------------------
 
 /// The delivery's row, from the message (in queue mode nothing is written while AtlasBrokers
@@ -263,6 +277,8 @@ pub struct Settlement {
     pub next_attempt_at: Option<u64>,
     pub dead_reason: Option<DeadReason>,
     pub next: Next,
+    /// The destination answered 410: pause it (see [`PAUSE_GONE`]).
+    pub pause: bool,
 }
 
 pub fn settlement(decision: &Decision, now_ms: u64) -> Settlement {
@@ -282,11 +298,13 @@ pub fn settlement(decision: &Decision, now_ms: u64) -> Settlement {
         next_attempt_at,
         dead_reason,
         next,
+        pause: *decision == Decision::Gone,
     }
 }
 
 /// Direct mode has no retries: anything but a 2xx is answered 502 and becomes a dead letter
-/// that AtlasBrokers' Replay sends again (a 410 also pauses the destination).
+/// that AtlasBrokers' Replay sends again. A 410 pauses the destination all the same: there is
+/// no queue to keep the delivery in, but /healthz tells the operator the hook is gone.
 pub fn direct_settlement(decision: &Decision) -> Settlement {
     match decision {
         Decision::Delivered => settlement(decision, 0),
@@ -295,6 +313,7 @@ pub fn direct_settlement(decision: &Decision) -> Settlement {
             next_attempt_at: None,
             dead_reason: Some(DeadReason::DirectFailed),
             next: Next::Replay,
+            pause: *decision == Decision::Gone,
         },
     }
 }
@@ -514,9 +533,16 @@ mod tests {
         );
         let direct = direct_settlement(&Decision::Gone);
         assert_eq!(
-            (direct.state, direct.dead_reason, direct.next),
-            (State::Dead, Some(DeadReason::DirectFailed), Next::Replay)
+            (direct.state, direct.dead_reason, direct.next, direct.pause),
+            (
+                State::Dead,
+                Some(DeadReason::DirectFailed),
+                Next::Replay,
+                true
+            )
         );
+        assert!(settlement(&Decision::Gone, 0).pause);
+        assert!(!direct_settlement(&Decision::Retry { delay_seconds: 1 }).pause);
         assert_eq!(
             direct_settlement(&Decision::Delivered).state,
             State::Delivered

@@ -25,6 +25,7 @@ pub mod headers;
 pub mod ledger;
 pub mod log;
 pub mod message;
+pub mod receive;
 pub mod responses;
 pub mod retry;
 pub mod routes;

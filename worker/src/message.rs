@@ -9,6 +9,14 @@ use crate::ledger::{Position, StoredDelivery};
 /// limited to 128 KB, and the message has more than the body in it).
 pub const INLINE_BODY_MAX: usize = 96 * 1024;
 
+/// The body as a queue message carries it, or `None` when it goes to KV instead: too large, or
+/// not UTF-8 (messages are JSON, so the body travels as text; KV holds any bytes).
+pub fn inline_body(body: &[u8]) -> Option<&str> {
+    std::str::from_utf8(body)
+        .ok()
+        .filter(|_| body.len() <= INLINE_BODY_MAX)
+}
+
 /// One delivery to one destination: a queue message. It carries the delivery (ids, the body
 /// or its KV key) and its position; what to do with it is decided by the ledger's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,9 +92,7 @@ pub fn replay_message(
     body_key: &str,
     now_ms: u64,
 ) -> Delivery {
-    let inline = std::str::from_utf8(body)
-        .ok()
-        .filter(|_| body.len() <= INLINE_BODY_MAX);
+    let inline = inline_body(body);
     Delivery {
         id: stored.id.clone(),
         event: stored.event.clone(),
@@ -206,6 +212,17 @@ mod tests {
                 .delivery,
             d
         );
+    }
+
+    #[test]
+    fn bodies_too_large_or_not_utf8_travel_through_kv() {
+        assert_eq!(inline_body(b"{}"), Some("{}"));
+        assert_eq!(
+            inline_body(&[b'x'; INLINE_BODY_MAX]).map(str::len),
+            Some(INLINE_BODY_MAX)
+        );
+        assert_eq!(inline_body(&[b'x'; INLINE_BODY_MAX + 1]), None);
+        assert_eq!(inline_body(b"\xff"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use worker::d1::{D1Database, D1PreparedStatement};
 use worker::Env;
 
 use crate::filters::Bind;
-use crate::ledger::{self, ClaimRow, Settlement, StoredDelivery};
+use crate::ledger::{self, ClaimRow, Receipt, Settlement, StoredDelivery};
 use crate::message::Delivery;
 use crate::retry::{DeadReason, OutcomeKind};
 
@@ -68,19 +68,6 @@ pub(crate) async fn rows_of<T: DeserializeOwned>(
 
 fn changed(result: &worker::d1::D1Result) -> bool {
     matches!(result.meta(), Ok(Some(meta)) if meta.changes.unwrap_or(0) > 0)
-}
-
-/// What receiving knows about a delivery (owned: in queue mode it is written after the answer).
-pub(crate) struct Receipt {
-    pub id: String,
-    pub event: String,
-    pub workspace_id: Option<String>,
-    pub received_at: u64,
-    pub size: u64,
-    pub signature: String,
-    pub body_key: Option<String>,
-    pub envelope_problem: Option<String>,
-    pub destinations: Vec<String>,
 }
 
 /// Records a receipt and its destinations' rows (pending when new).
@@ -283,7 +270,7 @@ pub(crate) async fn settle(
             ],
         )?);
     }
-    if settlement.state == ledger::State::Paused {
+    if settlement.pause {
         batch.push(stmt(
             db,
             ledger::PAUSE_GONE,
