@@ -85,7 +85,7 @@ impl Envelope<Event> {
     /// The catalog's sample delivery for `name`, parsed and typed; `None` for a name outside
     /// the catalog.
     pub fn sample(name: &str) -> Option<Self> {
-        let body = crate::events::EventType::find(name)?.sample_body;
+        let body = crate::EventType::find(name)?.sample_body;
         Envelope::parse(body.as_bytes()).ok()?.into_event().ok()
     }
 }

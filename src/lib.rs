@@ -21,10 +21,11 @@
 //! # Ok::<(), atlasbrokers_webhooks::Error>(())
 //! ```
 //!
-//! Layout: [`signature`] (sign, header parsing), [`mac`] (HMAC keyed once, the [`mac::InnerHash`]
-//! seam), [`Webhook`] (verification options),
-//! [`Envelope`] (parsing, idempotency key), the catalog table in `catalog.rs` with its
-//! machinery in [`events`], and [`Error`] with stable codes.
+//! Layout: [`signature`] (sign, header parsing), [`mac`] (HMAC keyed once, the
+//! [`mac::InnerHash`] seam), [`Webhook`] (verification options), [`Envelope`] (parsing,
+//! idempotency key), the catalog table in `catalog/mod.rs` (what its words mean in
+//! `catalog/types.rs`, its macro in `catalog/macros.rs`), [`patterns`] (which events a handler
+//! or a destination takes), and [`Error`] with stable codes.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -33,7 +34,6 @@ mod catalog;
 mod delivery;
 mod envelope;
 mod error;
-pub mod events;
 mod json;
 pub mod mac;
 pub mod patterns;
@@ -48,7 +48,6 @@ pub use catalog::*;
 pub use delivery::delivery_id;
 pub use envelope::Envelope;
 pub use error::{Error, Malformed};
-pub use events::{Amount, Category, EventType, FieldKind, FieldSpec};
 pub use patterns::{check_pattern, pattern_matches, PatternError};
 pub use signature::{sign, HEADER_NAME};
 pub use summary::Summary;

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::events::{Category, EventType};
+use crate::catalog::{Category, EventType};
 
 /// Refuses a pattern that can never match a catalog event, with a message listing the choices.
 pub fn check_pattern(pattern: &str) -> Result<(), PatternError> {

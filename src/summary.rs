@@ -7,8 +7,9 @@
 
 use std::borrow::Cow;
 
+use crate::catalog::rules::{check_fields, JsonKind};
+use crate::catalog::{rules_for, EventType};
 use crate::error::Error;
-use crate::events::{self, EventType, JsonKind};
 use crate::json::{self, Value};
 use crate::timestamp::Timestamp;
 
@@ -54,8 +55,8 @@ impl<'a> Summary<'a> {
             return Err(Error::envelope("data", "a JSON object"));
         };
 
-        if let Some(rules) = events::rules_for(&event) {
-            events::check_fields(rules, |json| {
+        if let Some(rules) = rules_for(&event) {
+            check_fields(rules, |json| {
                 last(data, json).map_or(JsonKind::Absent, kind)
             })?;
         }

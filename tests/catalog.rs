@@ -86,11 +86,11 @@ fn every_sample_types_into_its_variant_and_round_trips() {
         }
         assert_eq!(
             delivery.timestamp.as_str(),
-            atlasbrokers_webhooks::events::SAMPLE_TIMESTAMP
+            atlasbrokers_webhooks::SAMPLE_TIMESTAMP
         );
         assert_eq!(
             delivery.workspace_id,
-            atlasbrokers_webhooks::events::SAMPLE_WORKSPACE_ID
+            atlasbrokers_webhooks::SAMPLE_WORKSPACE_ID
         );
     }
     assert_eq!(Envelope::sample("no.such"), None);

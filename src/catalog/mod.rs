@@ -5,11 +5,25 @@
 //! JSON fixtures under `tests/fixtures/events/` are rendered from [`EVENT_TYPES`] and a test
 //! fails when they drift (`make generate` rewrites them).
 //!
+//! Layout: the table (here), what its words mean (`types.rs`: `EventType`, `Category`,
+//! `FieldSpec`, `Amount`), the macro that expands it (`macros.rs`) and the field rules the
+//! envelope check applies (`rules.rs`).
+//!
 //! Only `deal.won` appears in full in AtlasBrokers' guide, so only its fields are required;
 //! every other field is optional until AtlasBrokers documents more. Samples are fictional
 //! Canadian brokerage data (555-01xx phone numbers, example.ca addresses).
 
-use crate::events::catalog;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+mod macros;
+pub(crate) mod rules;
+mod types;
+
+use macros::catalog;
+use rules::{check_fields, FieldRule, JsonKind};
+pub use types::*;
 
 catalog! {
     LeadCreated = "lead.created" in Leads, "a lead was captured (web form, import or by hand)." {
@@ -134,5 +148,60 @@ catalog! {
         price "price": Money optional = 29,
         currency "currency": Currency optional = "CAD",
         activated_at "activatedAt": DateTime optional = "2026-03-02T09:00:00.000Z",
+    }
+}
+
+impl EventType {
+    /// Looks an event up by its wire name.
+    pub fn find(name: &str) -> Option<&'static EventType> {
+        crate::EVENT_TYPES.iter().find(|t| t.name == name)
+    }
+
+    /// Checks `data` against this event's fields: every required field present, every present
+    /// field of its JSON type (`null` counts as absent).
+    pub fn check_data(&self, data: &Map<String, Value>) -> Result<(), Error> {
+        check_fields(
+            rules_for(self.name).unwrap_or_default(),
+            |json| match data.get(json) {
+                None => JsonKind::Absent,
+                Some(Value::Null) => JsonKind::Null,
+                Some(Value::String(_)) => JsonKind::String,
+                Some(Value::Number(_)) => JsonKind::Number,
+                Some(_) => JsonKind::Other,
+            },
+        )
+    }
+}
+
+/// The rules for a catalog event's `data`, or `None` for an event outside the catalog.
+pub(crate) fn rules_for(event: &str) -> Option<&'static [FieldRule]> {
+    RULES
+        .iter()
+        .find(|(name, _)| *name == event)
+        .map(|(_, rules)| *rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_say_what_the_catalog_says() {
+        assert_eq!(RULES.len(), crate::EVENT_TYPES.len());
+        for t in crate::EVENT_TYPES {
+            let rules = rules_for(t.name).unwrap();
+            let expected: Vec<FieldRule> = t
+                .fields
+                .iter()
+                .map(|f| FieldRule {
+                    json: f.json,
+                    path: f.path,
+                    number: f.kind == FieldKind::Money,
+                    required: f.required,
+                })
+                .collect();
+            assert_eq!(rules, expected.as_slice(), "{}", t.name);
+        }
+        assert_eq!(rules_for("deal.lost.maybe"), None);
     }
 }
