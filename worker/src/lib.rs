@@ -20,6 +20,7 @@ macro_rules! serialize_as_str {
 
 pub mod auth;
 pub mod config;
+pub mod consume;
 pub mod filters;
 pub mod headers;
 pub mod ledger;

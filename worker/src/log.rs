@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::ledger::Next;
-use crate::retry::OutcomeKind;
+use crate::message::Delivery;
+use crate::retry::{Outcome, OutcomeKind};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,7 +24,29 @@ pub struct AttemptLog<'a> {
     pub retry_in_seconds: Option<u32>,
 }
 
-impl AttemptLog<'_> {
+impl<'a> AttemptLog<'a> {
+    /// The line for an attempt at `delivery`; `retry_in_seconds` when a retry is scheduled.
+    pub fn new(
+        delivery: &'a Delivery,
+        attempt: u32,
+        outcome: &Outcome,
+        latency_ms: u64,
+        next: Next,
+        retry_in_seconds: Option<u32>,
+    ) -> Self {
+        AttemptLog {
+            delivery_id: &delivery.id,
+            event: &delivery.event,
+            destination: &delivery.destination,
+            attempt,
+            status: outcome.status(),
+            latency_ms,
+            outcome: outcome.kind(),
+            next,
+            retry_in_seconds,
+        }
+    }
+
     pub fn line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

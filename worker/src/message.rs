@@ -3,6 +3,7 @@
 use atlasbrokers_webhooks::signature::sha256_hex;
 use serde::{Deserialize, Serialize};
 
+use crate::headers::Forwarded;
 use crate::ledger::{Position, StoredDelivery};
 
 /// Bodies larger than this go to KV and the message carries the key (a queue message is
@@ -58,6 +59,15 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// A queue message's delivery: ours from version 0.2's dead-letter queue
+    /// (`{"delivery": ...}`), or a delivery. `None`: not ours, nothing to do.
+    pub fn from_queue(body: &serde_json::Value) -> Option<Delivery> {
+        match serde_json::from_value::<LegacyDeadLetter>(body.clone()) {
+            Ok(letter) => Some(letter.delivery),
+            Err(_) => serde_json::from_value::<Delivery>(body.clone()).ok(),
+        }
+    }
+
     /// Where this message stands in its delivery's history.
     pub fn position(&self) -> Position {
         if self.generation == 0 {
@@ -70,6 +80,17 @@ impl Delivery {
                 generation: self.generation,
                 attempt: self.attempt,
             }
+        }
+    }
+
+    /// The headers' view of it, as this attempt.
+    pub fn forwarded(&self, attempt: u32) -> Forwarded<'_> {
+        Forwarded {
+            event: &self.event,
+            delivery_id: &self.id,
+            attempt,
+            signature: &self.signature,
+            envelope_problem: self.envelope_problem.as_deref(),
         }
     }
 
@@ -212,6 +233,11 @@ mod tests {
                 .delivery,
             d
         );
+        for queued in [letter.as_str(), old] {
+            let value = serde_json::from_str(queued).unwrap();
+            assert_eq!(Delivery::from_queue(&value).as_ref(), Some(&d));
+        }
+        assert_eq!(Delivery::from_queue(&serde_json::json!({"x": 1})), None);
     }
 
     #[test]

@@ -7,14 +7,13 @@ use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, QueueRetryO
 
 use super::{bodies, forward, ledger, log, log_line, now_ms, DELIVERIES};
 use crate::config::Config;
-use crate::headers::Forwarded;
-use crate::ledger::{after_claim, claim_until, settlement, Claim, ClaimRow, Settlement};
+use crate::consume::{
+    batch_claim_until, body_expired, step, storage_retry_seconds, Step, MAX_CONCURRENT_FORWARDS,
+};
+use crate::ledger::{settlement, ClaimRow};
 use crate::log::AttemptLog;
-use crate::message::{Delivery, LegacyDeadLetter};
+use crate::message::Delivery;
 use crate::retry::{decide, DeadReason, Decision};
-
-/// workerd's limit of simultaneous outgoing connections per invocation.
-const MAX_CONCURRENT_FORWARDS: usize = 6;
 
 /// What becomes of a message.
 enum Done {
@@ -24,12 +23,10 @@ enum Done {
     Retry(u32),
 }
 
-/// Storage failed: try again after as long as the message has waited so far (10 s to an
-/// hour), so the waits double and an outage of D1 or KV is ridden out within the queue's
-/// retries.
+/// Storage failed: the queue's retry, after a wait that grows with the message's age.
 fn storage_retry(message: &Message<serde_json::Value>) -> Done {
     let age_ms = now_ms().saturating_sub(message.timestamp().as_millis());
-    Done::Retry((age_ms / 1000).clamp(10, 3600) as u32)
+    Done::Retry(storage_retry_seconds(age_ms))
 }
 
 pub(crate) async fn batch(
@@ -39,11 +36,9 @@ pub(crate) async fn batch(
 ) -> worker::Result<()> {
     let forwarding = batch.queue() == config.delivery_queue;
     let messages = batch.messages()?;
-    // Ours from version 0.2's dead-letter queue ({"delivery": ...}), or a delivery; anything
-    // else is not ours and has nothing to do.
     let mut work = Vec::with_capacity(messages.len());
     for message in &messages {
-        match parse(message.body()) {
+        match Delivery::from_queue(message.body()) {
             Some(delivery) => work.push((message, delivery)),
             None => message.ack(),
         }
@@ -55,12 +50,10 @@ pub(crate) async fn batch(
         }
         return Ok(());
     }
-    // One claim for the whole batch: one round trip to the ledger, not one per message. A
-    // message may wait for a slot behind others (six at a time), so the claims last a forward
-    // timeout per round.
+    // One claim for the whole batch: one round trip to the ledger, not one per message.
     let now = now_ms();
-    let rounds = work.len().div_ceil(MAX_CONCURRENT_FORWARDS).max(1) as u64;
-    let until = claim_until(now, config.forward_timeout.as_millis() as u64 * rounds);
+    let timeout_ms = config.forward_timeout.as_millis() as u64;
+    let until = batch_claim_until(now, work.len(), timeout_ms);
     let claims: Vec<(String, Option<ClaimRow>)> = {
         let tokens: Vec<String> = work.iter().map(|_| super::claim_token()).collect();
         let rows = match ledger::open(env) {
@@ -85,7 +78,7 @@ pub(crate) async fn batch(
     // destination, which would then get the retry as a duplicate.
     stream::iter(work.into_iter().zip(claims).map(
         |((message, delivery), (token, row))| async move {
-            let done = deliver(message, env, config, delivery, &token, row, now).await;
+            let done = handle(message, env, config, delivery, &token, row, now).await;
             finish(message, done);
         },
     ))
@@ -93,13 +86,6 @@ pub(crate) async fn batch(
     .collect::<Vec<()>>()
     .await;
     Ok(())
-}
-
-fn parse(body: &serde_json::Value) -> Option<Delivery> {
-    match serde_json::from_value::<LegacyDeadLetter>(body.clone()) {
-        Ok(letter) => Some(letter.delivery),
-        Err(_) => serde_json::from_value::<Delivery>(body.clone()).ok(),
-    }
 }
 
 fn finish(message: &Message<serde_json::Value>, done: Done) {
@@ -113,9 +99,9 @@ fn finish(message: &Message<serde_json::Value>, done: Done) {
     }
 }
 
-/// One attempt of one delivery to one destination, after the batch's claim (`row`: the
-/// (delivery, destination) row as the claim left it; `None` when the ledger failed).
-async fn deliver(
+/// One message, after the batch's claim (`row`: the (delivery, destination) row as the claim
+/// left it; `None` when the ledger failed).
+async fn handle(
     message: &Message<serde_json::Value>,
     env: &Env,
     config: &Config,
@@ -124,64 +110,36 @@ async fn deliver(
     row: Option<ClaimRow>,
     now: u64,
 ) -> Done {
-    let Some(destination) = config
-        .destinations
-        .iter()
-        .find(|d| d.name == delivery.destination)
-    else {
-        return bury(message, env, &delivery, DeadReason::UnknownDestination).await;
-    };
-    let (Some(db), Some(row)) = (ledger::open(env), row) else {
-        return storage_retry(message);
-    };
-    let (generation, attempt) = match after_claim(delivery.position(), &row, token, now) {
-        Claim::Forward {
+    let (destination, generation, attempt) = match step(config, &delivery, row.as_ref(), token, now)
+    {
+        Step::Forward {
+            destination,
             generation,
             attempt,
-        } => (generation, attempt),
-        Claim::Done(_) => return Done::Ack,
-        Claim::Wait { seconds } => return Done::Retry(seconds),
-        Claim::Keep { generation } => {
-            let Ok(Some(body)) = bodies::of(env, &delivery).await else {
-                return storage_retry(message);
-            };
-            let Some(key) = bodies::keep(env, &delivery.id, &body).await else {
-                return storage_retry(message);
-            };
-            return match ledger::keep(&db, &delivery, generation, &key, now_ms()).await {
-                Ok(()) => Done::Ack,
-                Err(_) => storage_retry(message),
-            };
-        }
+        } => (destination, generation, attempt),
+        Step::Bury(reason) => return bury(message, env, &delivery, reason).await,
+        Step::StorageRetry => return storage_retry(message),
+        Step::Ack => return Done::Ack,
+        Step::Retry(seconds) => return Done::Retry(seconds),
+        Step::Keep { generation } => return keep(message, env, &delivery, generation).await,
     };
-
+    let Some(db) = ledger::open(env) else {
+        return storage_retry(message);
+    };
     let body = match bodies::of(env, &delivery).await {
         Ok(Some(body)) => body,
-        // The large body's KV entry expired: a dead letter, under the claim it holds.
         Ok(None) => {
-            let expired = Decision::Dead {
-                reason: DeadReason::BodyExpired,
-            };
-            let settlement = settlement(&expired, now_ms());
-            return settled(
-                message,
-                ledger::settle(&db, &delivery, token, None, &settlement, None, now_ms()).await,
-            );
+            let expired = body_expired(now_ms());
+            let result = ledger::settle(&db, &delivery, token, None, &expired, None, now_ms());
+            return settled(message, result.await);
         }
         Err(()) => return storage_retry(message),
     };
-
     let started = now_ms();
     let (outcome, latency_ms) = forward::send(
         &destination.url,
         &body,
-        &Forwarded {
-            event: &delivery.event,
-            delivery_id: &delivery.id,
-            attempt,
-            signature: &delivery.signature,
-            envelope_problem: delivery.envelope_problem.as_deref(),
-        },
+        &delivery.forwarded(attempt),
         config.forward_timeout,
     )
     .await;
@@ -192,35 +150,25 @@ async fn deliver(
         now_ms(),
         js_sys::Math::random(),
     );
-    let settlement: Settlement = settlement(&decision, now_ms());
-    log(&AttemptLog {
-        delivery_id: &delivery.id,
-        event: &delivery.event,
-        destination: &delivery.destination,
-        attempt,
-        status: outcome.status(),
-        latency_ms,
-        outcome: outcome.kind(),
-        next: settlement.next,
-        retry_in_seconds: match decision {
-            Decision::Retry { delay_seconds } => Some(delay_seconds),
-            _ => None,
-        },
-    });
+    let settlement = settlement(&decision, now_ms());
+    let retry_in = match decision {
+        Decision::Retry { delay_seconds } => Some(delay_seconds),
+        _ => None,
+    };
+    let next = settlement.next;
+    log(&AttemptLog::new(
+        &delivery, attempt, &outcome, latency_ms, next, retry_in,
+    ));
     // What must exist before the ledger says so: the retry's message, or the body a replay
     // or resume will need.
     let mut body_key = None;
     match decision {
         Decision::Retry { delay_seconds } => {
+            let retry = MessageBuilder::new(delivery.retry(generation, attempt))
+                .delay_seconds(delay_seconds)
+                .build();
             let sent = match env.queue(DELIVERIES) {
-                Ok(queue) => queue
-                    .send(
-                        MessageBuilder::new(delivery.retry(generation, attempt))
-                            .delay_seconds(delay_seconds)
-                            .build(),
-                    )
-                    .await
-                    .is_ok(),
+                Ok(queue) => queue.send(retry).await.is_ok(),
                 Err(_) => false,
             };
             if !sent {
@@ -243,19 +191,38 @@ async fn deliver(
         status: outcome.status(),
         outcome: outcome.kind(),
     };
-    settled(
-        message,
-        ledger::settle(
-            &db,
-            &delivery,
-            token,
-            Some(&record),
-            &settlement,
-            body_key.as_deref(),
-            now_ms(),
-        )
-        .await,
-    )
+    let result = ledger::settle(
+        &db,
+        &delivery,
+        token,
+        Some(&record),
+        &settlement,
+        body_key.as_deref(),
+        now_ms(),
+    );
+    settled(message, result.await)
+}
+
+/// Keeps a delivery for a paused destination: its body in KV first, then the row.
+async fn keep(
+    message: &Message<serde_json::Value>,
+    env: &Env,
+    delivery: &Delivery,
+    generation: u32,
+) -> Done {
+    let Some(db) = ledger::open(env) else {
+        return storage_retry(message);
+    };
+    let Ok(Some(body)) = bodies::of(env, delivery).await else {
+        return storage_retry(message);
+    };
+    let Some(key) = bodies::keep(env, &delivery.id, &body).await else {
+        return storage_retry(message);
+    };
+    match ledger::keep(&db, delivery, generation, &key, now_ms()).await {
+        Ok(()) => Done::Ack,
+        Err(_) => storage_retry(message),
+    }
 }
 
 /// After settling: `Ok(false)` means a consumer that outlived its claim was overtaken (the

@@ -212,17 +212,10 @@ async fn direct(
                 )
                 .await;
             }
-            super::log(&AttemptLog {
-                delivery_id: &incoming.id,
-                event: incoming.event_name(),
-                destination: &destination.name,
-                attempt,
-                status: outcome.status(),
-                latency_ms,
-                outcome: outcome.kind(),
-                next: settlement.next,
-                retry_in_seconds: None,
-            });
+            let next = settlement.next;
+            super::log(&AttemptLog::new(
+                &message, attempt, &outcome, latency_ms, next, None,
+            ));
             DestinationResult::new(&destination.name, &outcome)
         }
     });
