@@ -13,12 +13,14 @@ WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
 NODE_BIN := $(CURDIR)/node_modules/.bin
 # npm's binaryen (wasm-opt 132); never Debian's wasm-opt 108, whose output crashes at load.
 WASM_OPT := $(NODE_BIN)/wasm-opt
-CORE_WASM := target/$(WASM_TARGET)/release/atlasbrokers_webhooks.wasm
+# The npm package's wasm: pkg-template/bindings (JS bindings over the core), named after the
+# package by wasm-bindgen --out-name.
+BINDINGS_WASM := target/$(WASM_TARGET)/release/atlasbrokers_webhooks_wasm.wasm
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 TARBALL := target/atlasbrokers-webhooks-$(VERSION).tgz
 EVENT ?= deal.won
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
-	cargo test --target $(WASM_TARGET) --features wasm
+	cargo test --target $(WASM_TARGET) -p atlasbrokers-webhooks-wasm
 # Folders whose code imports the package by name.
 PKG_CONSUMERS := tests/js examples/express examples/fetch-handler
 
@@ -48,7 +50,7 @@ setup:
 test: setup wasm-bindgen npm-tools debian-tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --features wasm --lib --tests -- -D warnings
+	cargo clippy --target $(WASM_TARGET) -p atlasbrokers-webhooks -p atlasbrokers-webhooks-wasm --lib --tests -- -D warnings
 	cargo test --workspace
 	$(WASM_TEST) --test wasm
 	CHROMEDRIVER=$$(command -v chromedriver) $(WASM_TEST) --test wasm_browser
@@ -118,11 +120,11 @@ worker: setup wasm-bindgen npm-tools worker-build
 # The npm package in pkg/ and the edge verifier in worker/build/.
 build: pkg worker
 
-# The npm package: core compiled with the bindings, wasm-bindgen glue, wasm-opt, JS wrapper.
+# The npm package: the bindings crate (over the core), wasm-bindgen glue, wasm-opt, JS wrapper.
 pkg: setup wasm-bindgen npm-tools
-	cargo build --release --lib --features wasm --target $(WASM_TARGET)
+	cargo build --release -p atlasbrokers-webhooks-wasm --target $(WASM_TARGET)
 	rm -rf target/wasm-bindgen
-	$(WASM_BINDGEN) --target web --out-dir target/wasm-bindgen $(CORE_WASM)
+	$(WASM_BINDGEN) --target web --out-name atlasbrokers_webhooks --out-dir target/wasm-bindgen $(BINDINGS_WASM)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 		--enable-mutable-globals --strip-debug --strip-producers \
 		-o target/wasm-bindgen/atlasbrokers_webhooks_bg.wasm target/wasm-bindgen/atlasbrokers_webhooks_bg.wasm
@@ -152,7 +154,7 @@ size: build pack twiggy
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "worker upload (wrangler deploy --dry-run):" "$$raw" "$$gz"
 	@echo; echo "Top contributors (twiggy top; names from the builds before wasm-bindgen and wasm-opt,"
 	@echo "which strip the name and bindgen sections and shrink each function):"
-	@for w in $(CORE_WASM) target/$(WASM_TARGET)/release/atlasbrokers_edge.wasm; do echo; echo "$$w"; \
+	@for w in $(BINDINGS_WASM) target/$(WASM_TARGET)/release/atlasbrokers_edge.wasm; do echo; echo "$$w"; \
 		$(TOOLS)/bin/twiggy top -n 14 $$w | grep -v "function names\|__wasm_bindgen_unstable\|\.\.\. and\|Σ" | head -13; done
 
 # twiggy (crates.io), pinned: the top size contributors in `make size`.

@@ -40,8 +40,6 @@ pub mod patterns;
 pub mod signature;
 mod summary;
 mod timestamp;
-#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
-pub mod wasm;
 mod webhook;
 
 pub use catalog::*;

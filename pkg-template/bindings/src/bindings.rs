@@ -1,4 +1,4 @@
-//! JavaScript bindings for the npm package (feature `wasm`, wasm32 only).
+//! JavaScript bindings for the npm package.
 //!
 //! Deliberately thin: the core decides, these functions only translate. The idiomatic API
 //! (`Webhook`, `on()`, middleware, `handle()`) is the JS wrapper in `pkg-template/`. Bodies
@@ -10,8 +10,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use wasm_bindgen::prelude::*;
 
-use crate::mac::{InnerHash, Key, Software};
-use crate::{Error, Webhook};
+use atlasbrokers_webhooks::mac::{InnerHash, Key, Software};
+use atlasbrokers_webhooks::{Error, Webhook};
 
 /// A failure as JS sees it: the core's stable code, HTTP status and message.
 #[wasm_bindgen]
@@ -250,36 +250,38 @@ impl Verifier {
 /// The delivery id (lowercase hex SHA-256) of a text body (UTF-8).
 #[wasm_bindgen(js_name = deliveryIdText)]
 pub fn delivery_id_text(body: &str) -> String {
-    crate::delivery_id(body)
+    atlasbrokers_webhooks::delivery_id(body)
 }
 
 /// The delivery id of a byte body.
 #[wasm_bindgen(js_name = deliveryIdBytes)]
 pub fn delivery_id_bytes(body: &[u8]) -> String {
-    crate::delivery_id(body)
+    atlasbrokers_webhooks::delivery_id(body)
 }
 
 /// Lowercase hex HMAC-SHA256 of a text body (UTF-8).
 #[wasm_bindgen(js_name = signText)]
 pub fn sign_text(secret: &[u8], body: &str) -> String {
-    crate::sign(secret, body)
+    atlasbrokers_webhooks::sign(secret, body)
 }
 
 /// Lowercase hex HMAC-SHA256 of a byte body.
 #[wasm_bindgen(js_name = signBytes)]
 pub fn sign_bytes(secret: &[u8], body: &[u8]) -> String {
-    crate::sign(secret, body)
+    atlasbrokers_webhooks::sign(secret, body)
 }
 
 /// Why an event pattern (`on()`'s first argument) can never match a catalog event, with the
 /// valid choices; `undefined` when it is fine. The core's rule (`patterns.rs`).
 #[wasm_bindgen(js_name = checkPattern)]
 pub fn check_pattern(pattern: &str) -> Option<String> {
-    crate::check_pattern(pattern).err().map(|e| e.to_string())
+    atlasbrokers_webhooks::check_pattern(pattern)
+        .err()
+        .map(|e| e.to_string())
 }
 
 /// Whether `pattern` takes the event named `event` (the core's rule, `patterns.rs`).
 #[wasm_bindgen(js_name = patternMatches)]
 pub fn pattern_matches(pattern: &str, event: &str) -> bool {
-    crate::pattern_matches(pattern, event)
+    atlasbrokers_webhooks::pattern_matches(pattern, event)
 }

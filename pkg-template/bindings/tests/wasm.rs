@@ -1,4 +1,4 @@
 //! The wasm32 suite (tests/wasm/suite.rs) under wasm-bindgen-test-runner in Node.
-#![cfg(all(target_arch = "wasm32", feature = "wasm"))]
+#![cfg(target_arch = "wasm32")]
 
 include!("wasm/suite.rs");
