@@ -129,27 +129,7 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, bound: Bound) -> Config {
 
     let webhook = build_webhook(&get, tolerance, max_body_bytes, &mut problems);
 
-    let mode = match get("DELIVERY_MODE").as_deref() {
-        None if queue_bound => Mode::Queue,
-        None | Some("direct") => Mode::Direct,
-        Some("queue") if queue_bound => Mode::Queue,
-        Some("queue") => {
-            problems.push(
-                "DELIVERY_MODE is \"queue\" but no DELIVERIES queue is bound: add the queue \
-                 to wrangler.toml, or use DELIVERY_MODE=direct"
-                    .into(),
-            );
-            Mode::Direct
-        }
-        Some(_) => {
-            problems.push("DELIVERY_MODE must be \"queue\" or \"direct\"".into());
-            if queue_bound {
-                Mode::Queue
-            } else {
-                Mode::Direct
-            }
-        }
-    };
+    let mode = mode(&get, queue_bound, &mut problems);
 
     let allow_loopback = flag(&get, "ALLOW_HTTP_LOOPBACK", &mut problems);
     let strict_envelope = flag(&get, "STRICT_ENVELOPE", &mut problems);
@@ -184,6 +164,35 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, bound: Bound) -> Config {
         admin_token: get("ADMIN_TOKEN"),
         strict_envelope,
         problems,
+    }
+}
+
+/// `DELIVERY_MODE`: queue when the `DELIVERIES` queue is bound, unless set to direct.
+fn mode(
+    get: &impl Fn(&str) -> Option<String>,
+    queue_bound: bool,
+    problems: &mut Vec<String>,
+) -> Mode {
+    match get("DELIVERY_MODE").as_deref() {
+        None if queue_bound => Mode::Queue,
+        None | Some("direct") => Mode::Direct,
+        Some("queue") if queue_bound => Mode::Queue,
+        Some("queue") => {
+            problems.push(
+                "DELIVERY_MODE is \"queue\" but no DELIVERIES queue is bound: add the queue \
+                 to wrangler.toml, or use DELIVERY_MODE=direct"
+                    .into(),
+            );
+            Mode::Direct
+        }
+        Some(_) => {
+            problems.push("DELIVERY_MODE must be \"queue\" or \"direct\"".into());
+            if queue_bound {
+                Mode::Queue
+            } else {
+                Mode::Direct
+            }
+        }
     }
 }
 
@@ -237,14 +246,26 @@ fn destinations(
     allow_loopback: bool,
     problems: &mut Vec<String>,
 ) -> Vec<Destination> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields, rename_all = "camelCase")]
-    struct Route {
-        name: String,
-        url_secret: String,
-        events: Vec<String>,
+    let mut out: Vec<Destination> = Vec::new();
+    for route in routes(get, problems) {
+        if let Some(d) = destination(route, get, allow_loopback, &out, problems) {
+            out.push(d);
+        }
     }
+    out
+}
 
+/// One entry of `ROUTES`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Route {
+    name: String,
+    url_secret: String,
+    events: Vec<String>,
+}
+
+/// The routes as configured, before they are checked.
+fn routes(get: &impl Fn(&str) -> Option<String>, problems: &mut Vec<String>) -> Vec<Route> {
     let routes: Vec<Route> = match get("ROUTES") {
         Some(json) => match serde_json::from_str(&json) {
             Ok(routes) => routes,
@@ -273,54 +294,56 @@ fn destinations(
                 .into(),
         );
     }
+    routes
+}
 
-    let mut out: Vec<Destination> = Vec::new();
-    for route in routes {
-        let name = route.name;
-        let valid_name = !name.is_empty()
-            && name.len() <= 64
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid_name {
-            problems.push(format!(
-                "route name {name:?} must be 1-64 letters, digits, '-' or '_'"
-            ));
-            continue;
-        }
-        if out.iter().any(|d| d.name == name) {
-            problems.push(format!("route name {name:?} is used twice"));
-            continue;
-        }
-        if route.events.is_empty() {
-            problems.push(format!("route {name:?} lists no events"));
-        }
-        problems.extend(
-            route
-                .events
-                .iter()
-                .filter_map(|p| pattern_problem(p))
-                .map(|p| format!("route {name:?}: {p}")),
-        );
-        let secret = route.url_secret;
-        let Some(url) = get(&secret) else {
-            problems.push(format!(
-                "route {name:?}: secret {secret} is not set (wrangler secret put {secret})"
-            ));
-            continue;
-        };
-        if let Some(problem) = url_problem(&url, allow_loopback) {
-            problems.push(format!("route {name:?}: the URL in {secret} {problem}"));
-            continue;
-        }
-        out.push(Destination {
-            name,
-            url,
-            secret,
-            events: route.events,
-        });
+/// A route checked against those before it (`earlier`): `None` when it cannot be used. Its
+/// problems name the route and the secret, never the URL.
+fn destination(
+    route: Route,
+    get: &impl Fn(&str) -> Option<String>,
+    allow_loopback: bool,
+    earlier: &[Destination],
+    problems: &mut Vec<String>,
+) -> Option<Destination> {
+    let name = route.name;
+    if !crate::filters::is_name(&name) {
+        problems.push(format!(
+            "route name {name:?} must be 1-64 letters, digits, '-' or '_'"
+        ));
+        return None;
     }
-    out
+    if earlier.iter().any(|d| d.name == name) {
+        problems.push(format!("route name {name:?} is used twice"));
+        return None;
+    }
+    if route.events.is_empty() {
+        problems.push(format!("route {name:?} lists no events"));
+    }
+    problems.extend(
+        route
+            .events
+            .iter()
+            .filter_map(|p| pattern_problem(p))
+            .map(|p| format!("route {name:?}: {p}")),
+    );
+    let secret = route.url_secret;
+    let Some(url) = get(&secret) else {
+        problems.push(format!(
+            "route {name:?}: secret {secret} is not set (wrangler secret put {secret})"
+        ));
+        return None;
+    };
+    if let Some(problem) = url_problem(&url, allow_loopback) {
+        problems.push(format!("route {name:?}: the URL in {secret} {problem}"));
+        return None;
+    }
+    Some(Destination {
+        name,
+        url,
+        secret,
+        events: route.events,
+    })
 }
 
 /// Only `https` hook URLs; `http` only to loopback, and only when allowed (tests, `make dev`).
