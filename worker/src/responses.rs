@@ -1,6 +1,8 @@
 //! Every response the worker sends: status and JSON body, decided here, sent by the shell.
 //! Errors have the core's shape, `{ "error": code, "message": ... }`; messages say what to do.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::json;
 
@@ -374,8 +376,15 @@ pub fn test_sent(event: &str, result: &DestinationResult) -> Reply {
 }
 
 /// `POST /admin/upgrade/kv`: how many of version 0.2's KV entries moved into the ledger.
-pub fn imported(counts: serde_json::Value) -> Reply {
-    Reply::new(200, json!({ "status": "imported", "imported": counts }))
+pub fn imported(dead_letters: usize, kept: usize, paused_destinations: usize) -> Reply {
+    Reply::new(
+        200,
+        json!({ "status": "imported", "imported": {
+            "deadLetters": dead_letters,
+            "kept": kept,
+            "pausedDestinations": paused_destinations,
+        } }),
+    )
 }
 
 /// An admin answer with rows from the ledger (already shaped by the shell).
@@ -395,12 +404,48 @@ pub fn delivery(
     )
 }
 
-/// A dead letter sent again (a new generation, from its first attempt).
-pub fn replaying(delivery_id: &str, destination: &str) -> Reply {
-    Reply::new(
-        202,
-        json!({ "status": "replaying", "deliveryId": delivery_id, "destination": destination }),
-    )
+/// `GET /admin/deliveries`: each delivery with its destinations' rows. `targets` name their
+/// delivery (`deliveryId`), which is dropped once each is placed.
+pub fn deliveries(mut list: Vec<serde_json::Value>, targets: Vec<serde_json::Value>) -> Reply {
+    let mut by_delivery: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    for mut target in targets {
+        let id = target
+            .as_object_mut()
+            .and_then(|o| o.remove("deliveryId"))
+            .and_then(|id| id.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        by_delivery.entry(id).or_default().push(target);
+    }
+    for delivery in &mut list {
+        let id = delivery.get("id").and_then(|id| id.as_str()).unwrap_or("");
+        let mine = by_delivery.remove(id).unwrap_or_default();
+        delivery["destinations"] = json!(mine);
+    }
+    listing("deliveries", json!(list))
+}
+
+/// Why a dead or kept (delivery, destination) could not be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSent {
+    /// Not in the expected state (someone else replayed it, or it is not dead or kept).
+    Unknown,
+    /// Its body is no longer stored (or direct mode, which keeps none).
+    BodyGone,
+    Storage,
+}
+
+/// `POST /admin/dead-letters/{id}/replay`: sent again as a new generation from its first
+/// attempt, or why not.
+pub fn replayed(result: Result<(), NotSent>, delivery_id: &str, destination: &str) -> Reply {
+    match result {
+        Ok(()) => Reply::new(
+            202,
+            json!({ "status": "replaying", "deliveryId": delivery_id, "destination": destination }),
+        ),
+        Err(NotSent::Unknown) => EdgeError::UnknownDeadLetter.reply(),
+        Err(NotSent::BodyGone) => EdgeError::BodyUnavailable.reply(),
+        Err(NotSent::Storage) => EdgeError::StorageUnavailable.reply(),
+    }
 }
 
 /// A bulk replay: how many matched, were queued, and could not be (their bodies expired, or
@@ -577,6 +622,39 @@ mod tests {
         assert_eq!(
             (r.status, r.body["status"].as_str()),
             (200, Some("unrouted"))
+        );
+    }
+
+    #[test]
+    fn admin_answers() {
+        let list = vec![json!({ "id": "a" }), json!({ "id": "b" })];
+        let targets = vec![
+            json!({ "deliveryId": "a", "destination": "zapier" }),
+            json!({ "deliveryId": "a", "destination": "make" }),
+        ];
+        let r = deliveries(list, targets);
+        assert_eq!(
+            r.body["deliveries"],
+            json!([
+                { "id": "a", "destinations": [{ "destination": "zapier" }, { "destination": "make" }] },
+                { "id": "b", "destinations": [] },
+            ])
+        );
+        let r = replayed(Ok(()), "a", "zapier");
+        assert_eq!(
+            (r.status, r.body["status"].as_str()),
+            (202, Some("replaying"))
+        );
+        for (why, code) in [
+            (NotSent::Unknown, "unknown_dead_letter"),
+            (NotSent::BodyGone, "body_unavailable"),
+            (NotSent::Storage, "storage_unavailable"),
+        ] {
+            assert_eq!(replayed(Err(why), "a", "zapier").body["error"], code);
+        }
+        assert_eq!(
+            imported(1, 2, 3).body.to_string(),
+            r#"{"imported":{"deadLetters":1,"kept":2,"pausedDestinations":3},"status":"imported"}"#
         );
     }
 

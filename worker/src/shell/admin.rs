@@ -15,7 +15,7 @@ use crate::filters::{self, parse_dead_letter_id, Filter, MAX_LIMIT};
 use crate::headers::Forwarded;
 use crate::ledger::{DeliveryIdRow, State, EXPIRE_KEPT, KEPT_FOR, RESTART, UNDO_RESTART, UNPAUSE};
 use crate::message::replay_message;
-use crate::responses::{self, DestinationResult, EdgeError, Reply};
+use crate::responses::{self, DestinationResult, EdgeError, NotSent, Reply};
 use crate::retry::DeadReason;
 
 pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
@@ -89,25 +89,11 @@ async fn dead_letters(db: &Db, filter: &Filter) -> worker::Result<Reply> {
 
 async fn deliveries(db: &Db, filter: &Filter) -> worker::Result<Reply> {
     let (sql, binds) = filters::deliveries(filter);
-    let mut list: Rows = rows(db, &sql, &binds).await?;
+    let list: Rows = rows(db, &sql, &binds).await?;
     let ids: Vec<&str> = list.iter().map(|d| text_of(d, "id")).collect();
     let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-    let mut targets: Rows = rows_of(db, filters::TARGETS_OF_DELIVERIES, &[text(&ids)]).await?;
-    for delivery in &mut list {
-        let id = text_of(delivery, "id").to_owned();
-        let mine: Rows = targets
-            .iter_mut()
-            .filter(|t| text_of(t, "deliveryId") == id)
-            .map(|t| {
-                if let Some(o) = t.as_object_mut() {
-                    o.remove("deliveryId");
-                }
-                t.clone()
-            })
-            .collect();
-        delivery["destinations"] = json!(mine);
-    }
-    Ok(responses::listing("deliveries", json!(list)))
+    let targets: Rows = rows_of(db, filters::TARGETS_OF_DELIVERIES, &[text(&ids)]).await?;
+    Ok(responses::deliveries(list, targets))
 }
 
 /// "Did Zapier get it?": one delivery, each destination's state, every attempt.
@@ -137,14 +123,6 @@ async fn delivery(db: &Db, id: &str) -> worker::Result<Reply> {
 
 fn is_delivery_id(id: &str) -> bool {
     id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// Why a (delivery, destination) could not be sent again.
-enum NotSent {
-    /// Not in the expected state (someone else replayed it, or it is not dead/kept).
-    Unknown,
-    BodyGone,
-    Storage,
 }
 
 /// Sends a dead or kept (delivery, destination) again as a new generation: the ledger row
@@ -196,14 +174,8 @@ async fn replay_one(env: &Env, db: &Db, config: &Config, id: &str) -> worker::Re
     let Some((delivery, destination)) = parse_dead_letter_id(id) else {
         return Ok(EdgeError::UnknownDeadLetter.reply());
     };
-    Ok(
-        match send_again(env, db, config, delivery, destination, State::Dead).await {
-            Ok(()) => responses::replaying(delivery, destination),
-            Err(NotSent::Unknown) => EdgeError::UnknownDeadLetter.reply(),
-            Err(NotSent::BodyGone) => EdgeError::BodyUnavailable.reply(),
-            Err(NotSent::Storage) => EdgeError::StorageUnavailable.reply(),
-        },
-    )
+    let result = send_again(env, db, config, delivery, destination, State::Dead).await;
+    Ok(responses::replayed(result, delivery, destination))
 }
 
 /// Every dead letter matching the filter (up to its `limit`, at most 500 a call: run it again

@@ -5,7 +5,6 @@
 //! an interrupted import is finished by running it again.
 
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use worker::kv::KvStore;
 use worker::Env;
 
@@ -60,11 +59,7 @@ pub(crate) async fn import(env: &Env, db: &Db) -> Reply {
             counts[i] += 1;
         }
     }
-    responses::imported(json!({
-        "deadLetters": counts[0],
-        "kept": counts[1],
-        "pausedDestinations": counts[2],
-    }))
+    responses::imported(counts[0], counts[1], counts[2])
 }
 
 async fn list(kv: &KvStore, prefix: &str) -> Result<Vec<String>, ()> {
