@@ -2,7 +2,7 @@
 
 use atlasbrokers_webhooks::{FieldKind, EVENT_TYPES};
 
-const START: &str = "<!-- catalog:start (generated from src/catalog.rs by `make generate`) -->";
+const START: &str = "<!-- catalog:start (generated from src/catalog/mod.rs by `make generate`) -->";
 const END: &str = "<!-- catalog:end -->";
 
 /// `readme` with the text between the markers replaced by the table.
