@@ -3,14 +3,14 @@
 // hashes several times faster; wasm still parses the header, compares in constant time and
 // checks the envelope. crypto.hash (Node >= 20.12) is one call without an object.
 import * as crypto from "node:crypto";
-import { init } from "./core.js";
-import { wasmBytes } from "./wasm-inline.js";
+import { instantiate } from "./wasm-instance.js";
+import { moduleFileBytes } from "./wasm-inline.js";
 
 const sha256 =
   typeof crypto.hash === "function"
     ? (bytes) => crypto.hash("sha256", bytes, "buffer")
     : (bytes) => crypto.createHash("sha256").update(bytes).digest();
 
-init(new WebAssembly.Module(wasmBytes), sha256);
+instantiate(new WebAssembly.Module(moduleFileBytes), sha256);
 
 export * from "./index.js";

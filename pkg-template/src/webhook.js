@@ -1,6 +1,6 @@
 // The Webhook class: verify, typed events, handlers, and a Fetch-API handler.
 import { Verifier, bodyTooLargeError, methodNotAllowedError, signBytes, signText } from "./glue.js";
-import { deliveryIdOf, platform, wasmBytes } from "./core.js";
+import { deliveryIdOf, memoryView, platformSha256 } from "./wasm-instance.js";
 import { WebhookHandlerError, WebhookVerificationError, callCore, fromCore } from "./errors.js";
 import { HEADER, headerValue, rawBody, readLimited } from "./body.js";
 import { checkPattern, matches } from "./patterns.js";
@@ -49,7 +49,7 @@ function verifyInWasm(verifier, scratch, raw, header, receivedAt, maxBodyBytes) 
     scratch.ptr = verifier.reserve(room);
     scratch.room = room;
   }
-  const memory = wasmBytes(scratch.ptr, room);
+  const memory = memoryView(scratch.ptr, room);
   let bodyLen = size;
   if (text) bodyLen = encoder.encodeInto(raw, memory).written;
   else memory.set(raw);
@@ -73,7 +73,7 @@ export class Webhook {
     for (const previous of [previousSecrets].flat()) {
       callCore(() => this.#verifier.addPreviousSecret(secretBytes(previous)));
     }
-    const sha256 = platform();
+    const sha256 = platformSha256();
     if (sha256) this.#verifier.usePlatformSha256(sha256);
     this.#hasTolerance = toleranceSeconds != null;
     this.#maxBodyBytes = maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
