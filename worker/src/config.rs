@@ -32,6 +32,12 @@ impl Mode {
             Mode::Direct => "direct",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Mode> {
+        [Mode::Queue, Mode::Direct]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
 }
 
 /// Retry timing for the queue consumer.
@@ -173,11 +179,16 @@ fn mode(
     queue_bound: bool,
     problems: &mut Vec<String>,
 ) -> Mode {
-    match get("DELIVERY_MODE").as_deref() {
-        None if queue_bound => Mode::Queue,
-        None | Some("direct") => Mode::Direct,
-        Some("queue") if queue_bound => Mode::Queue,
-        Some("queue") => {
+    let default = if queue_bound {
+        Mode::Queue
+    } else {
+        Mode::Direct
+    };
+    let Some(text) = get("DELIVERY_MODE") else {
+        return default;
+    };
+    match Mode::parse(&text) {
+        Some(Mode::Queue) if !queue_bound => {
             problems.push(
                 "DELIVERY_MODE is \"queue\" but no DELIVERIES queue is bound: add the queue \
                  to wrangler.toml, or use DELIVERY_MODE=direct"
@@ -185,13 +196,10 @@ fn mode(
             );
             Mode::Direct
         }
-        Some(_) => {
+        Some(mode) => mode,
+        None => {
             problems.push("DELIVERY_MODE must be \"queue\" or \"direct\"".into());
-            if queue_bound {
-                Mode::Queue
-            } else {
-                Mode::Direct
-            }
+            default
         }
     }
 }
@@ -451,6 +459,15 @@ mod tests {
         let c = config(&[SECRET, z, ("DELIVERY_MODE", "queue")], false);
         assert_eq!(c.mode, Mode::Direct);
         assert!(c.problems[0].contains("no DELIVERIES queue"));
+        assert_eq!(
+            config(&[SECRET, z, ("DELIVERY_MODE", "queue")], true).mode,
+            Mode::Queue
+        );
+        for (bound, mode) in [(true, Mode::Queue), (false, Mode::Direct)] {
+            let c = config(&[SECRET, z, ("DELIVERY_MODE", "Queue")], bound);
+            assert_eq!(c.mode, mode);
+            assert!(c.problems[0].contains("must be \"queue\" or \"direct\""));
+        }
     }
 
     #[test]
