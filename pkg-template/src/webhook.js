@@ -1,9 +1,14 @@
-// The Webhook class: verify, typed events, handlers, and a Fetch-API handler.
-import { Verifier, bodyTooLargeError, methodNotAllowedError, signBytes, signText } from "./glue.js";
-import { deliveryIdOf, memoryView, platformSha256 } from "./wasm-instance.js";
-import { WebhookHandlerError, WebhookVerificationError, callCore, fromCore } from "./errors.js";
-import { HEADER, headerValue, rawBody, readLimited } from "./body.js";
-import { checkPattern, matches } from "./patterns.js";
+// The Webhook class, the package's API surface: verify, sign, handlers, and a Fetch-API handler.
+// The work is done elsewhere: wasm-memory.js (verifying in wasm), handlers.js (on/onAny/onError),
+// fetch-handler.js over request.js (handle()).
+import { Verifier, signBytes, signText } from "./glue.js";
+import { deliveryIdOf, platformSha256 } from "./wasm-instance.js";
+import { reservedRoom, verifyInWasm } from "./wasm-memory.js";
+import { callCore, fromCore } from "./errors.js";
+import { rawBody } from "./raw-body.js";
+import { signatureHeader } from "./signature-header.js";
+import { Handlers } from "./handlers.js";
+import { handleFetch } from "./fetch-handler.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
@@ -32,38 +37,12 @@ export function sign(secret, body) {
   return typeof raw === "string" ? signText(key, raw) : signBytes(key, raw);
 }
 
-/**
- * Writes body and header straight into the verifier's reserved wasm memory (one copy, no
- * allocation) and verifies them there; throws the core's error.
- */
-function verifyInWasm(verifier, scratch, raw, header, receivedAt, maxBodyBytes) {
-  const text = typeof raw === "string";
-  // A string has at least as many UTF-8 bytes as UTF-16 units: refuse an oversize one unencoded.
-  const size = text ? raw.length : raw.byteLength;
-  if (size > maxBodyBytes) throw bodyTooLargeError(text ? encoder.encode(raw).byteLength : size, maxBodyBytes);
-  // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit.
-  const bodyRoom = text ? size * 3 : size;
-  const room = bodyRoom + (header === undefined ? 0 : header.length * 3);
-  // The reserved room only grows and moves only when it grows: ask wasm only then.
-  if (room > scratch.room) {
-    scratch.ptr = verifier.reserve(room);
-    scratch.room = room;
-  }
-  const memory = memoryView(scratch.ptr, room);
-  let bodyLen = size;
-  if (text) bodyLen = encoder.encodeInto(raw, memory).written;
-  else memory.set(raw);
-  const headerLen = header === undefined ? undefined : encoder.encodeInto(header, memory.subarray(bodyLen)).written;
-  return verifier.verifyReserved(bodyLen, headerLen, receivedAt);
-}
-
 export class Webhook {
   #verifier;
-  #scratch = { ptr: 0, room: 0 };
+  #reserved = reservedRoom();
   #hasTolerance;
   #maxBodyBytes;
-  #handlers = [];
-  #errorHandlers = [];
+  #handlers = new Handlers();
 
   constructor(secret, options = {}) {
     const { previousSecrets = [], toleranceSeconds, maxBodyBytes } = options;
@@ -90,9 +69,9 @@ export class Webhook {
    */
   verify(body, header, options = {}) {
     const raw = rawBody(body);
-    const receivedAt = this.#hasTolerance ? millis(options.receivedAt ?? Date.now()) : undefined;
+    const receivedAtMs = this.#hasTolerance ? millis(options.receivedAt ?? Date.now()) : undefined;
     try {
-      verifyInWasm(this.#verifier, this.#scratch, raw, headerValue(header), receivedAt, this.#maxBodyBytes);
+      verifyInWasm(this.#verifier, this.#reserved, raw, signatureHeader(header), receivedAtMs, this.#maxBodyBytes);
     } catch (e) {
       const error = fromCore(e);
       // Authentic but not the envelope: AtlasBrokers will not send it again, so the receiver
@@ -126,40 +105,31 @@ export class Webhook {
 
   /** Runs `handler` for events matching a name, `"category.*"`, `"*"`, or a list of them. */
   on(patterns, handler) {
-    for (const pattern of [patterns].flat()) this.#handlers.push([checkPattern(pattern), handler]);
+    this.#handlers.on(patterns, handler);
     return this;
   }
 
   /** Runs `handler` for every verified event, including ones outside the catalog. */
   onAny(handler) {
-    this.#handlers.push(["*", handler]);
+    this.#handlers.onAny(handler);
     return this;
   }
 
   /** Called with every error verifyAndReceive raises (verification or handler failures). */
   onError(handler) {
-    this.#errorHandlers.push(handler);
+    this.#handlers.onError(handler);
     return this;
   }
 
   /** Removes a handler added with on() or onAny(). */
   removeListener(patterns, handler) {
-    const remove = new Set([patterns].flat());
-    this.#handlers = this.#handlers.filter(([p, h]) => !(h === handler && remove.has(p)));
+    this.#handlers.removeListener(patterns, handler);
     return this;
   }
 
   /** Runs the matching handlers for an already verified event. */
-  async receive(event) {
-    const handlers = this.#handlers.filter(([p]) => matches(p, event.event)).map(([, h]) => h);
-    const results = await Promise.allSettled(handlers.map(async (h) => h(event)));
-    const errors = results.filter((r) => r.status === "rejected").map((r) => r.reason);
-    if (errors.length) {
-      const error = new WebhookHandlerError(errors, results, event);
-      await this.#reportError(error);
-      throw error;
-    }
-    return { event, results: results.map((r) => r.value) };
+  receive(event) {
+    return this.#handlers.run(event);
   }
 
   /** verify(), then receive(): resolves to `{ event, results }`. */
@@ -168,7 +138,7 @@ export class Webhook {
     try {
       event = this.verify(body, header, options);
     } catch (error) {
-      await this.#reportError(error);
+      await this.#handlers.report(error);
       throw error;
     }
     return this.receive(event);
@@ -178,54 +148,7 @@ export class Webhook {
    * A Fetch-API handler (Request -> Response) for Workers, Deno, Bun, Next.js route handlers and
    * Hono: 200 with the idempotency key, or the error's status with `{ error, message }`.
    */
-  async handle(request) {
-    if (request.method !== "POST") {
-      return errorResponse(fromCore(methodNotAllowedError()), { allow: "POST" });
-    }
-    const max = this.#maxBodyBytes;
-    // Refuse a declared oversize body unread; otherwise stop reading once past the limit.
-    const declared = Number(request.headers.get("content-length") ?? NaN);
-    const { body, size } = declared > max ? { size: declared } : await readLimited(request.body, max);
-    if (!body) return errorResponse(fromCore(bodyTooLargeError(size, max)));
-    try {
-      const { event } = await this.verifyAndReceive(body, request.headers.get(HEADER));
-      return jsonResponse(200, { status: "ok", event: event.event, idempotencyKey: event.idempotencyKey });
-    } catch (error) {
-      return errorResponse(error);
-    }
+  handle(request) {
+    return handleFetch(this, request);
   }
-
-  async #reportError(error) {
-    for (const handler of this.#errorHandlers) {
-      try {
-        await handler(error);
-      } catch {
-        // An error handler's own failure must not hide the original error.
-      }
-    }
-  }
-}
-
-export function jsonResponse(status, body, headers = {}) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-/** The response for an error: its own status and code, or a 500 that leaks nothing. */
-export function errorResponse(error, headers) {
-  const [status, body] = errorBody(error);
-  return jsonResponse(status, body, headers);
-}
-
-export function errorBody(error) {
-  if (error instanceof WebhookVerificationError) {
-    return [error.status, { error: error.code, message: error.message }];
-  }
-  if (error instanceof WebhookHandlerError) {
-    // Handler errors may quote payload data (PII): the sender only learns that they failed.
-    return [500, { error: error.code, message: `${error.errors.length} webhook handler(s) failed` }];
-  }
-  return [500, { error: "internal_error", message: "the webhook receiver failed" }];
 }
