@@ -8,7 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use atlasbrokers_webhooks::Error;
 
 use crate::config::{Config, Mode};
-use crate::headers::{self, Forwarded};
+use crate::headers;
 use crate::ledger::{Claim, Receipt, State};
 use crate::log::EnvelopeWarning;
 use crate::message::Delivery;
@@ -158,17 +158,6 @@ impl Incoming {
         }
     }
 
-    /// The headers' view of it, as this attempt.
-    pub fn forwarded(&self, attempt: u32) -> Forwarded<'_> {
-        Forwarded {
-            event: self.event_name(),
-            delivery_id: &self.id,
-            attempt,
-            signature: &self.signature,
-            envelope_problem: self.envelope_problem.as_deref(),
-        }
-    }
-
     /// Queue mode's answer once the messages are queued.
     pub fn accepted(&self, targets: &[&Destination]) -> Reply {
         let names: Vec<&str> = targets.iter().map(|d| d.name.as_str()).collect();
@@ -315,8 +304,9 @@ mod tests {
             incoming.envelope_problem.as_deref(),
             Some("invalid_envelope; field=timestamp")
         );
+        let m = incoming.message("zapier", None, Some("k"));
         assert_eq!(
-            incoming.forwarded(1).envelope_problem,
+            m.forwarded(1).envelope_problem,
             incoming.envelope_problem.as_deref()
         );
 

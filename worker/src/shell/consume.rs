@@ -14,6 +14,7 @@ use crate::ledger::{settlement, ClaimRow};
 use crate::log::AttemptLog;
 use crate::message::Delivery;
 use crate::retry::{decide, DeadReason, Decision};
+use crate::routes::Destination;
 
 /// What becomes of a message.
 enum Done {
@@ -110,46 +111,68 @@ async fn handle(
     row: Option<ClaimRow>,
     now: u64,
 ) -> Done {
-    let (destination, generation, attempt) = match step(config, &delivery, row.as_ref(), token, now)
-    {
+    match step(config, &delivery, row.as_ref(), token, now) {
         Step::Forward {
             destination,
             generation,
             attempt,
-        } => (destination, generation, attempt),
-        Step::Bury(reason) => return bury(message, env, &delivery, reason).await,
-        Step::StorageRetry => return storage_retry(message),
-        Step::Ack => return Done::Ack,
-        Step::Retry(seconds) => return Done::Retry(seconds),
-        Step::Keep { generation } => return keep(message, env, &delivery, generation).await,
-    };
+        } => {
+            let held = Held {
+                delivery: &delivery,
+                token,
+                generation,
+                attempt,
+            };
+            attempt_and_record(message, env, config, destination, &held).await
+        }
+        Step::Bury(reason) => bury(message, env, &delivery, reason).await,
+        Step::StorageRetry => storage_retry(message),
+        Step::Ack => Done::Ack,
+        Step::Retry(seconds) => Done::Retry(seconds),
+        Step::Keep { generation } => keep(message, env, &delivery, generation).await,
+    }
+}
+
+/// A message whose claim is ours, as this attempt of this generation.
+struct Held<'a> {
+    delivery: &'a Delivery,
+    token: &'a str,
+    generation: u32,
+    attempt: u32,
+}
+
+/// Forwards it once, then records the outcome in the ledger (under the claim).
+async fn attempt_and_record(
+    message: &Message<serde_json::Value>,
+    env: &Env,
+    config: &Config,
+    destination: &Destination,
+    held: &Held<'_>,
+) -> Done {
+    let Held {
+        delivery,
+        token,
+        generation,
+        attempt,
+    } = *held;
     let Some(db) = ledger::open(env) else {
         return storage_retry(message);
     };
-    let body = match bodies::of(env, &delivery).await {
+    let body = match bodies::of(env, delivery).await {
         Ok(Some(body)) => body,
         Ok(None) => {
             let expired = body_expired(now_ms());
-            let result = ledger::settle(&db, &delivery, token, None, &expired, None, now_ms());
+            let result = ledger::settle(&db, delivery, token, None, &expired, None, now_ms());
             return settled(message, result.await);
         }
         Err(()) => return storage_retry(message),
     };
     let started = now_ms();
-    let (outcome, latency_ms) = forward::send(
-        &destination.url,
-        &body,
-        &delivery.forwarded(attempt),
-        config.forward_timeout,
-    )
-    .await;
-    let decision = decide(
-        &outcome,
-        attempt,
-        &config.retry,
-        now_ms(),
-        js_sys::Math::random(),
-    );
+    let forwarded = delivery.forwarded(attempt);
+    let (outcome, latency_ms) =
+        forward::send(&destination.url, &body, &forwarded, config.forward_timeout).await;
+    let jitter = js_sys::Math::random();
+    let decision = decide(&outcome, attempt, &config.retry, now_ms(), jitter);
     let settlement = settlement(&decision, now_ms());
     let retry_in = match decision {
         Decision::Retry { delay_seconds } => Some(delay_seconds),
@@ -157,32 +180,11 @@ async fn handle(
     };
     let next = settlement.next;
     log(&AttemptLog::new(
-        &delivery, attempt, &outcome, latency_ms, next, retry_in,
+        delivery, attempt, &outcome, latency_ms, next, retry_in,
     ));
-    // What must exist before the ledger says so: the retry's message, or the body a replay
-    // or resume will need.
-    let mut body_key = None;
-    match decision {
-        Decision::Retry { delay_seconds } => {
-            let retry = MessageBuilder::new(delivery.retry(generation, attempt))
-                .delay_seconds(delay_seconds)
-                .build();
-            let sent = match env.queue(DELIVERIES) {
-                Ok(queue) => queue.send(retry).await.is_ok(),
-                Err(_) => false,
-            };
-            if !sent {
-                return storage_retry(message);
-            }
-        }
-        Decision::Gone | Decision::Dead { .. } => {
-            match bodies::keep(env, &delivery.id, &body).await {
-                Some(key) => body_key = Some(key),
-                None => return storage_retry(message),
-            }
-        }
-        Decision::Delivered => {}
-    }
+    let Ok(body_key) = prepare(env, held, &decision, &body).await else {
+        return storage_retry(message);
+    };
     let record = ledger::AttemptRecord {
         generation,
         attempt,
@@ -191,16 +193,42 @@ async fn handle(
         status: outcome.status(),
         outcome: outcome.kind(),
     };
+    let key = body_key.as_deref();
     let result = ledger::settle(
         &db,
-        &delivery,
+        delivery,
         token,
         Some(&record),
         &settlement,
-        body_key.as_deref(),
+        key,
         now_ms(),
     );
     settled(message, result.await)
+}
+
+/// What must exist before the ledger records `decision`: the retry's message, or the body a
+/// replay or resume will need (its key is returned).
+async fn prepare(
+    env: &Env,
+    held: &Held<'_>,
+    decision: &Decision,
+    body: &[u8],
+) -> Result<Option<String>, ()> {
+    match *decision {
+        Decision::Retry { delay_seconds } => {
+            let retry = MessageBuilder::new(held.delivery.retry(held.generation, held.attempt))
+                .delay_seconds(delay_seconds)
+                .build();
+            let queue = env.queue(DELIVERIES).map_err(|_| ())?;
+            queue.send(retry).await.map_err(|_| ())?;
+            Ok(None)
+        }
+        Decision::Gone | Decision::Dead { .. } => bodies::keep(env, &held.delivery.id, body)
+            .await
+            .map(Some)
+            .ok_or(()),
+        Decision::Delivered => Ok(None),
+    }
 }
 
 /// Keeps a delivery for a paused destination: its body in KV first, then the row.

@@ -1,6 +1,8 @@
 //! `POST {WEBHOOK_PATH}`: reads the body, asks `crate::receive` what to do with it, and does
 //! it: enqueue (queue mode), forward (direct mode), record an unrouted delivery, or answer.
 
+use std::time::Duration;
+
 use futures_util::future::join_all;
 use futures_util::StreamExt;
 use worker::{BatchMessageBuilder, Context, Env, Method, Request};
@@ -150,74 +152,76 @@ async fn direct(
     // In parallel, each within the per-attempt timeout and all within the request's budget.
     let timeout = config.forward_timeout.min(config.direct_budget);
     let sends = targets.iter().map(|destination| {
-        let db = db.as_ref();
-        async move {
-            let message = incoming.message(&destination.name, None, None);
-            let token = super::claim_token();
-            let now = now_ms();
-            let claim = match db {
-                Some(db) => {
-                    let until = claim_until(now, timeout.as_millis() as u64);
-                    ledger::claim(db, &message, &token, until, now)
-                        .await
-                        .ok()
-                        .flatten()
-                }
-                None => None,
-            };
-            let claim = claim.map(|row| after_claim(message.position(), &row, &token, now));
-            let (generation, attempt) = match direct_step(claim) {
-                DirectStep::Forward {
-                    generation,
-                    attempt,
-                } => (generation, attempt),
-                DirectStep::Skip(outcome) => {
-                    return DestinationResult::not_sent(&destination.name, outcome)
-                }
-                DirectStep::Bury => {
-                    if let Some(db) = db {
-                        let _ =
-                            ledger::bury(db, &message, DeadReason::DirectFailed, None, now).await;
-                    }
-                    let paused = DestinationOutcome::Paused;
-                    return DestinationResult::not_sent(&destination.name, paused);
-                }
-            };
-            let (outcome, latency_ms) = forward::send(
-                &destination.url,
-                body,
-                &incoming.forwarded(attempt),
-                timeout,
-            )
-            .await;
-            let decision = decide(&outcome, 1, &config.retry, now_ms(), 0.0);
-            let settlement = direct_settlement(&decision);
-            if let Some(db) = db {
-                let record = ledger::AttemptRecord {
-                    generation,
-                    attempt,
-                    started_at: now,
-                    latency_ms,
-                    status: outcome.status(),
-                    outcome: outcome.kind(),
-                };
-                let _ = ledger::settle(
-                    db,
-                    &message,
-                    &token,
-                    Some(&record),
-                    &settlement,
-                    None,
-                    now_ms(),
-                )
-                .await;
-            }
-            let next = settlement.next;
-            super::log(&AttemptLog::new(
-                &message, attempt, &outcome, latency_ms, next, None,
-            ));
-            DestinationResult::new(&destination.name, &outcome)
-        }
+        let message = incoming.message(&destination.name, None, None);
+        direct_one(db.as_ref(), config, message, body, destination, timeout)
     });
     join_all(sends).await
+}
+
+/// One destination in direct mode: claim, forward once, record.
+async fn direct_one(
+    db: Option<&ledger::Db>,
+    config: &Config,
+    message: Delivery,
+    body: &[u8],
+    destination: &Destination,
+    timeout: Duration,
+) -> DestinationResult {
+    let token = super::claim_token();
+    let now = now_ms();
+    let claim = match db {
+        Some(db) => {
+            let until = claim_until(now, timeout.as_millis() as u64);
+            ledger::claim(db, &message, &token, until, now)
+                .await
+                .ok()
+                .flatten()
+        }
+        None => None,
+    };
+    let claim = claim.map(|row| after_claim(message.position(), &row, &token, now));
+    let (generation, attempt) = match direct_step(claim) {
+        DirectStep::Forward {
+            generation,
+            attempt,
+        } => (generation, attempt),
+        DirectStep::Skip(outcome) => {
+            return DestinationResult::not_sent(&destination.name, outcome)
+        }
+        DirectStep::Bury => {
+            if let Some(db) = db {
+                let _ = ledger::bury(db, &message, DeadReason::DirectFailed, None, now).await;
+            }
+            return DestinationResult::not_sent(&destination.name, DestinationOutcome::Paused);
+        }
+    };
+    let forwarded = message.forwarded(attempt);
+    let (outcome, latency_ms) = forward::send(&destination.url, body, &forwarded, timeout).await;
+    let decision = decide(&outcome, 1, &config.retry, now_ms(), 0.0);
+    let settlement = direct_settlement(&decision);
+    if let Some(db) = db {
+        let record = ledger::AttemptRecord {
+            generation,
+            attempt,
+            started_at: now,
+            latency_ms,
+            status: outcome.status(),
+            outcome: outcome.kind(),
+        };
+        let settle = ledger::settle(
+            db,
+            &message,
+            &token,
+            Some(&record),
+            &settlement,
+            None,
+            now_ms(),
+        );
+        let _ = settle.await;
+    }
+    let next = settlement.next;
+    super::log(&AttemptLog::new(
+        &message, attempt, &outcome, latency_ms, next, None,
+    ));
+    DestinationResult::new(&destination.name, &outcome)
 }
