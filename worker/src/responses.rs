@@ -1,8 +1,6 @@
 //! Every response the worker sends: status and JSON body, decided here, sent by the shell.
 //! Errors have the core's shape, `{ "error": code, "message": ... }`; messages say what to do.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde_json::json;
 
@@ -407,18 +405,26 @@ pub fn delivery(
 /// `GET /admin/deliveries`: each delivery with its destinations' rows. `targets` name their
 /// delivery (`deliveryId`), which is dropped once each is placed.
 pub fn deliveries(mut list: Vec<serde_json::Value>, targets: Vec<serde_json::Value>) -> Reply {
-    let mut by_delivery: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-    for mut target in targets {
-        let id = target
-            .as_object_mut()
-            .and_then(|o| o.remove("deliveryId"))
-            .and_then(|id| id.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        by_delivery.entry(id).or_default().push(target);
-    }
+    // A scan per delivery, not a map: a page is at most 500, and a map type of its own would
+    // add kilobytes to the upload.
+    let targets: Vec<(String, serde_json::Value)> = targets
+        .into_iter()
+        .map(|mut target| {
+            let id = target
+                .as_object_mut()
+                .and_then(|o| o.remove("deliveryId"))
+                .and_then(|id| id.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            (id, target)
+        })
+        .collect();
     for delivery in &mut list {
         let id = delivery.get("id").and_then(|id| id.as_str()).unwrap_or("");
-        let mine = by_delivery.remove(id).unwrap_or_default();
+        let mine: Vec<&serde_json::Value> = targets
+            .iter()
+            .filter(|(of, _)| of == id)
+            .map(|(_, target)| target)
+            .collect();
         delivery["destinations"] = json!(mine);
     }
     listing("deliveries", json!(list))
