@@ -40,7 +40,6 @@ export function sign(secret, body) {
 export class Webhook {
   #verifier;
   #reserved = reservedRoom();
-  #hasTolerance;
   #maxBodyBytes;
   #handlers = new Handlers();
 
@@ -54,7 +53,6 @@ export class Webhook {
     }
     const sha256 = platformSha256();
     if (sha256) this.#verifier.usePlatformSha256(sha256);
-    this.#hasTolerance = toleranceSeconds != null;
     this.#maxBodyBytes = maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
@@ -67,9 +65,12 @@ export class Webhook {
    * Verifies the raw body against the X-Webhook-Secret header and returns the typed event.
    * Throws WebhookVerificationError (`.code`, `.status`) when it must not be trusted.
    */
-  verify(body, header, options = {}) {
+  verify(body, header, options) {
     const raw = rawBody(body);
-    const receivedAtMs = this.#hasTolerance ? millis(options.receivedAt ?? Date.now()) : undefined;
+    // The receive time the caller gave, if any; without one the core reads the clock itself
+    // (and only when a tolerance is set).
+    const receivedAt = options?.receivedAt;
+    const receivedAtMs = receivedAt == null ? undefined : millis(receivedAt);
     try {
       verifyInWasm(this.#verifier, this.#reserved, raw, signatureHeader(header), receivedAtMs, this.#maxBodyBytes);
     } catch (e) {
