@@ -1,6 +1,8 @@
 // The handler registry behind on(), onAny() and onError(), and running it for an event.
+// Which events a pattern takes is the core's rule (patterns.rs), the same as the edge
+// verifier's destinations: "deal.won", "deal.*" (a category, also its later events) or "*".
+import { checkPattern, patternMatches } from "./glue.js";
 import { WebhookHandlerError } from "./errors.js";
-import { checkPattern, matches } from "./patterns.js";
 
 export class Handlers {
   /** [pattern, handler] pairs, in registration order. */
@@ -9,7 +11,7 @@ export class Handlers {
 
   /** Adds `handler` for each pattern (one or a list); throws a TypeError for a bad pattern. */
   on(patterns, handler) {
-    for (const pattern of [patterns].flat()) this.#handlers.push([checkPattern(pattern), handler]);
+    for (const pattern of [patterns].flat()) this.#handlers.push([checked(pattern), handler]);
   }
 
   onAny(handler) {
@@ -30,7 +32,7 @@ export class Handlers {
    * or reports and throws a WebhookHandlerError when any failed.
    */
   async run(event) {
-    const handlers = this.#handlers.filter(([p]) => matches(p, event.event)).map(([, h]) => h);
+    const handlers = this.#handlers.filter(([p]) => patternMatches(p, String(event.event))).map(([, h]) => h);
     const results = await Promise.allSettled(handlers.map(async (h) => h(event)));
     const errors = results.filter((r) => r.status === "rejected").map((r) => r.reason);
     if (errors.length) {
@@ -51,4 +53,14 @@ export class Handlers {
       }
     }
   }
+}
+
+/**
+ * `pattern` if the core takes it; otherwise a TypeError with the core's message, which names
+ * the valid choices. Only strings are patterns: anything else is refused as its JSON text.
+ */
+function checked(pattern) {
+  const problem = checkPattern(typeof pattern === "string" ? pattern : (JSON.stringify(pattern) ?? String(pattern)));
+  if (problem !== undefined) throw new TypeError(problem);
+  return pattern;
 }

@@ -1,6 +1,9 @@
 // Where the signature is read from, and what several X-Webhook-Secret values mean. Every path
 // (verify(), handle(), the Node middleware) finds the header here and nowhere else.
-const HEADER = "x-webhook-secret";
+import { HEADER_NAME } from "./core-constants.generated.js";
+
+// Lowercase: Fetch's Headers.get is case-insensitive, node:http lowercases every name.
+const HEADER = HEADER_NAME.toLowerCase();
 
 /**
  * The header as the core reads it, from: a string; a Fetch `Headers` (whose get() joins repeated

@@ -9,8 +9,7 @@ import { rawBody } from "./raw-body.js";
 import { signatureHeader } from "./signature-header.js";
 import { Handlers } from "./handlers.js";
 import { handleFetch } from "./fetch-handler.js";
-
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+import { DEFAULT_MAX_BODY_BYTES } from "./core-constants.generated.js";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
