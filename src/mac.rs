@@ -70,7 +70,7 @@ impl Key {
     }
 
     /// The MAC of `body`, with the inner hash from `hash`.
-    pub fn mac(&self, body: &[u8], hash: &mut (impl InnerHash + ?Sized)) -> [u8; 32] {
+    pub fn mac(&self, body: &[u8], hash: &mut dyn InnerHash) -> [u8; 32] {
         let inner = hash.inner_hash(self, body);
         self.outer.clone().chain_update(inner).finalize().into()
     }

@@ -4,15 +4,16 @@
 //! not. A pattern that can never match a catalog event is refused, so a typo is caught at
 //! start-up instead of silently receiving nothing.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
-use crate::catalog::{Category, EventType};
+use crate::catalog::{event_names, Category};
 
 /// Refuses a pattern that can never match a catalog event, with a message listing the choices.
+// Reads only the event names (not `EVENT_TYPES`), so the npm wasm links no descriptions or samples.
 pub fn check_pattern(pattern: &str) -> Result<(), PatternError> {
     let category = |prefix: &str| Category::ALL.iter().any(|c| c.prefix() == prefix);
     let valid = pattern == "*"
-        || EventType::find(pattern).is_some()
+        || event_names().any(|name| name == pattern)
         || pattern.strip_suffix(".*").is_some_and(category);
     match valid {
         true => Ok(()),
@@ -37,15 +38,23 @@ pub struct PatternError(String);
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Debug quoting: a pattern comes from configuration and may hold control characters.
-        write!(
-            f,
-            "unknown event pattern {:?} matches no catalog event: use an event name (",
-            self.0
-        )?;
-        for (i, t) in crate::EVENT_TYPES.iter().enumerate() {
+        // A pattern comes from configuration and may hold control characters: quoted, with
+        // those escaped (by hand: `{:?}` would link Unicode tables into the npm wasm).
+        f.write_str("unknown event pattern \"")?;
+        for c in self.0.chars() {
+            match c {
+                '"' | '\\' => write!(f, "\\{c}")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_str("\" matches no catalog event: use an event name (")?;
+        for (i, name) in event_names().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
-            write!(f, "{sep}{}", t.name)?;
+            write!(f, "{sep}{name}")?;
         }
         f.write_str("), a category (")?;
         for (i, c) in Category::ALL.iter().enumerate() {
@@ -100,6 +109,11 @@ mod tests {
         }
         let message = check_pattern("deal.wonn\n").unwrap_err().to_string();
         assert!(message.starts_with("unknown event pattern \"deal.wonn\\n\" matches no"));
+        let quoted = check_pattern("a\"b\\c\u{7f}").unwrap_err().to_string();
+        assert!(
+            quoted.starts_with(r#"unknown event pattern "a\"b\\c\u{7f}" matches"#),
+            "{quoted}"
+        );
         assert!(message.contains("deal.won, deal.lost"), "{message}");
         assert!(message.contains("lead.*, deal.*"), "{message}");
     }

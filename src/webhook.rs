@@ -102,12 +102,12 @@ impl Webhook {
     }
 
     /// The signature check, with HMAC's inner hash from `hash`. Returns the header value that
-    /// verified.
+    /// verified. (`dyn`: one copy of the verification path in the wasm, whichever hash.)
     fn check_signature(
         &self,
         body: &[u8],
         header: Option<&str>,
-        hash: &mut (impl InnerHash + ?Sized),
+        hash: &mut dyn InnerHash,
     ) -> Result<[u8; 32], Error> {
         let candidates = parse_header(header)?;
         if body.len() > self.max_body_bytes {
@@ -157,7 +157,7 @@ impl Webhook {
         body: &'a [u8],
         header: Option<&str>,
         received_at: Option<SystemTime>,
-        hash: &mut (impl InnerHash + ?Sized),
+        hash: &mut dyn InnerHash,
     ) -> Result<Summary<'a>, Error> {
         self.check_signature(body, header, hash)?;
         let summary = Summary::parse(body)?;

@@ -173,6 +173,12 @@ impl EventType {
     }
 }
 
+/// Every catalog event name, in catalog order, without linking the catalog's metadata
+/// (descriptions, samples): what the verification path and the pattern check read.
+pub(crate) fn event_names() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|(name, _)| *name)
+}
+
 /// The rules for a catalog event's `data`, or `None` for an event outside the catalog.
 pub(crate) fn rules_for(event: &str) -> Option<&'static [FieldRule]> {
     RULES
