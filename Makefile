@@ -22,7 +22,7 @@ EVENT ?= deal.won
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
 	cargo test --target $(WASM_TARGET) -p atlasbrokers-webhooks-wasm
 # Folders whose code imports the package by name.
-PKG_CONSUMERS := tests/js examples/express examples/fetch-handler
+PKG_CONSUMERS := tests/js worker/tests examples/express examples/fetch-handler
 
 .PHONY: help setup debian-tools wasm-bindgen worker-build twiggy npm-tools worker pkg build pack test test-js dev send example generate size bench fuzz soak
 
@@ -50,7 +50,7 @@ setup:
 test: setup wasm-bindgen npm-tools debian-tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) -p atlasbrokers-webhooks -p atlasbrokers-webhooks-wasm --lib --tests -- -D warnings
+	cargo clippy --target $(WASM_TARGET) -p atlasbrokers-webhooks -p atlasbrokers-webhooks-wasm -p atlasbrokers-edge --lib --tests -- -D warnings
 	cargo test --workspace
 	$(WASM_TEST) --test wasm
 	CHROMEDRIVER=$$(command -v chromedriver) $(WASM_TEST) --test wasm_browser
@@ -66,7 +66,7 @@ test-js: pack worker
 		tar -xzf $(TARBALL) -C $$d/node_modules/atlasbrokers-webhooks --strip-components=1; \
 	done
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
-	node --test tests/js/*.test.mjs tests/js/*.test.cjs
+	node --test tests/js/*.test.mjs tests/js/*.test.cjs worker/tests/*.test.mjs
 	node bench/run.mjs --quick
 	node bench/soak.mjs --deliveries 150 --out target/RELIABILITY.smoke.md
 

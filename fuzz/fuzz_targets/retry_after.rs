@@ -131,7 +131,7 @@ fn structured(input: Input) {
         Kind::Timeout => Outcome::Timeout,
         Kind::Network => Outcome::Network,
     };
-    let _ = outcome.label();
+    let _ = outcome.kind().as_str();
     if let Decision::Retry { delay_seconds } =
         decide(&outcome, input.attempt, &policy, now_ms, input.jitter)
     {

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use atlasbrokers_webhooks::Error;
+use atlasbrokers_webhooks::{Error, HEADER_NAME};
 
 /// What a forwarded request says about its body.
 pub struct Forwarded<'a> {
@@ -30,7 +30,7 @@ pub fn forward_headers(f: &Forwarded<'_>) -> Vec<(&'static str, String)> {
         ),
         ("x-atlas-attempt", f.attempt.to_string()),
         // Still valid for these exact bytes: a destination may verify it too.
-        ("x-webhook-secret", header_safe(f.signature).into_owned()),
+        (HEADER_NAME, header_safe(f.signature).into_owned()),
     ];
     if !f.event.is_empty() {
         headers.push(("x-atlas-event", header_safe(f.event).into_owned()));

@@ -16,7 +16,7 @@ use crate::receive::{direct_step, plan, DirectStep, Incoming, Plan};
 use crate::responses::{self, DestinationOutcome, DestinationResult, EdgeError, Reply};
 use crate::retry::{decide, DeadReason};
 use crate::routes::Destination;
-use atlasbrokers_webhooks::Error;
+use atlasbrokers_webhooks::{Error, HEADER_NAME};
 
 pub(crate) async fn handle(mut req: Request, env: &Env, ctx: &Context, config: &Config) -> Reply {
     if req.method() != Method::Post {
@@ -26,7 +26,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, ctx: &Context, config: &
         Ok(body) => body,
         Err(reply) => return reply,
     };
-    let header = req.headers().get("x-webhook-secret").ok().flatten();
+    let header = req.headers().get(HEADER_NAME).ok().flatten();
     let (plan, warning) = plan(config, &body, header.as_deref(), now_ms());
     if let Some(line) = warning {
         log_line(&line);
