@@ -9,7 +9,7 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { sign, sampleBody } from "../pkg/index.mjs";
-import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "../tests/js/helpers.mjs";
+import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "../worker/tests/edge-harness.mjs";
 
 /** One load run of `main` (our worker by default); returns its numbers. */
 async function load({ quick, main, label }) {

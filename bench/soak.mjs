@@ -13,8 +13,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { EVENT_TYPES, sign } from "../pkg/index.mjs";
-import { ROOT, ledgerQueries } from "../tests/js/helpers.mjs";
-import { Sink, markdownTable, percentile, randomToken, sleep, startEdge } from "../tests/js/edge-harness.mjs";
+import { ROOT, Sink, ledgerQueries, markdownTable, percentile, randomToken, sleep, startEdge } from "../worker/tests/edge-harness.mjs";
 
 const { values: args } = parseArgs({
   options: {

@@ -20,8 +20,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Webhook, WebhookVerificationError, sign } from "atlasbrokers-webhooks";
-import { BIN, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
-import { eventually, sleep } from "./edge-harness.mjs";
+import { BIN, WRANGLER_ENV, eventually, freePort, sleep, start, waitForHttp, writeEdgeConfig } from "./edge-harness.mjs";
 import * as C from "./hostile-cases.mjs";
 
 const { SECRET, OTHER_SECRET, ADMIN, MARKER, RUN, PATH, sha256hex, bytesOf } = C;

@@ -14,8 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { sign, sampleBody } from "atlasbrokers-webhooks";
 import { execFileSync } from "node:child_process";
-import { ROOT, WRANGLER_ENV, ledgerQueries, migrateLedger, writeEdgeConfig } from "./helpers.mjs";
-import { Sink, eventually, markdownTable, randomToken, sleep, startEdge } from "./edge-harness.mjs";
+import { ROOT, Sink, WRANGLER_ENV, eventually, ledgerQueries, markdownTable, migrateLedger, randomToken, sleep, startEdge, writeEdgeConfig } from "./edge-harness.mjs";
 
 const SECRET = "whsec_ledger_test_7f3a";
 const ADMIN = "admin-ledger-test";

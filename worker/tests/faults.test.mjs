@@ -11,8 +11,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { EVENT_TYPES, Webhook, sign, sampleBody } from "atlasbrokers-webhooks";
-import { ROOT } from "./helpers.mjs";
-import { Sink, eventually, freePort, markdownTable, randomToken, sleep, startEdge } from "./edge-harness.mjs";
+import { ROOT, Sink, eventually, freePort, markdownTable, randomToken, sleep, startEdge } from "./edge-harness.mjs";
 
 const SECRET = `whsec_faults_${randomToken()}`;
 const ADMIN = `admin-faults-${randomToken()}`;
@@ -98,7 +97,7 @@ after(() => {
   const text = [
     "# Fault matrix",
     "",
-    `Written by \`node --test tests/js/faults.test.mjs\` on ${new Date().toISOString()} (Node ${process.version}).`,
+    `Written by \`node --test worker/tests/faults.test.mjs\` on ${new Date().toISOString()} (Node ${process.version}).`,
     `Worker in workerd under \`wrangler dev --local\`, queue mode; MAX_ATTEMPTS=${VARS.MAX_ATTEMPTS},`,
     `BACKOFF_BASE_MS=${VARS.BACKOFF_BASE_MS}, BACKOFF_MAX_MS=${VARS.BACKOFF_MAX_MS}, FORWARD_TIMEOUT_MS=${TIMEOUT_MS}.`,
     "\"Copies acted on\": requests the destination answered 2xx (even after the worker's timeout) or",

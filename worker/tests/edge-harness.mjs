@@ -1,14 +1,16 @@
-// Shared by the fault matrix (tests/js/faults.test.mjs) and the soak run (bench/soak.mjs): the
-// built edge verifier under `wrangler dev --local` with its own config, state folder and
-// captured output, and scripted local destinations standing in for Zapier and Make.
+// Shared by the edge verifier's end-to-end suites (worker/tests/*.test.mjs) and by bench/
+// (soak.mjs, edge-load.mjs): the built edge verifier under `wrangler dev --local` with its own
+// config, state folder and captured output, its local ledger (D1), and scripted local
+// destinations standing in for Zapier and Make.
 // Nothing here imports the npm package: callers pass `sign` so bench/ can use pkg/ directly.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { BIN, ROOT, WRANGLER_ENV, freePort, ledgerQuery, start, waitForHttp, writeEdgeConfig } from "./helpers.mjs";
+import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp } from "../../tests/js/helpers.mjs";
 
-export { freePort };
+export { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const WEBHOOK_PATH = "/webhooks/atlasbrokers";
 
@@ -87,6 +89,14 @@ export class Sink {
   }
   get url() {
     return `http://127.0.0.1:${this.port}${this.path}`;
+  }
+  /** Requests the destination answered with a 2xx. */
+  acked() {
+    return this.requests.filter((r) => r.status >= 200 && r.status < 300);
+  }
+  /** Requests whose X-Atlas-Event is `event`. */
+  ofEvent(event) {
+    return this.requests.filter((r) => r.headers["x-atlas-event"] === event);
   }
   /** Requests carrying this exact body. */
   of(body) {
@@ -264,4 +274,71 @@ export function percentile(values, p) {
 export function markdownTable(header, rows) {
   const line = (cells) => `| ${cells.map((c) => String(c).replaceAll("|", "\\|")).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/**
+ * Writes a wrangler.toml and .dev.vars into `dir` that run the built edge verifier with these
+ * vars and secrets, a local KV, the delivery ledger (local D1, migrated into `dir/state`, the
+ * folder `wrangler dev --persist-to` must use), and (with `queues`) the delivery queue and the
+ * dead-letter queue Cloudflare moves a message to after `maxRetries` failed consumptions
+ * (with `consume: false`, nothing consumes them),
+ * batched as in the repository's wrangler.toml.
+ */
+export function writeEdgeConfig(dir, { name, vars, secrets, queues = true, consume = true, maxRetries = 10, migrate = true, main = path.join(ROOT, "worker/build/worker/shim.mjs") }) {
+  const deliveries = `${name}-deliveries`;
+  const deadLetters = `${name}-dead-letters`;
+  const allVars = queues ? { DELIVERY_QUEUE: deliveries, ...vars } : vars;
+  const toml = [
+    `name = "${name}"`,
+    `main = ${JSON.stringify(main)}`,
+    `compatibility_date = "2026-04-01"`,
+    `[vars]`,
+    ...Object.entries(allVars).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),
+    `[[kv_namespaces]]`,
+    `binding = "STATE"`,
+    `id = "${name}-state"`,
+    `[[d1_databases]]`,
+    `binding = "LEDGER"`,
+    `database_name = "${name}-ledger"`,
+    `database_id = "00000000-0000-4000-8000-000000000000"`,
+    `migrations_dir = ${JSON.stringify(path.join(ROOT, "migrations"))}`,
+  ];
+  if (queues) {
+    toml.push(`[[queues.producers]]`, `binding = "DELIVERIES"`, `queue = "${deliveries}"`);
+    // consume: false leaves the messages queued (the soak measures the accept path alone).
+    if (consume) toml.push(`[[queues.consumers]]`, `queue = "${deliveries}"`, `max_batch_size = 10`, `max_batch_timeout = 1`,
+      `max_retries = ${maxRetries}`, `dead_letter_queue = "${deadLetters}"`);
+    if (consume) toml.push(`[[queues.consumers]]`, `queue = "${deadLetters}"`, `max_batch_size = 10`, `max_batch_timeout = 1`);
+  }
+  fs.writeFileSync(path.join(dir, "wrangler.toml"), toml.join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  if (migrate) migrateLedger(dir);
+}
+
+/** Applies migrations/ to the local ledger in `dir/state` (what an operator does with --remote). */
+export function migrateLedger(dir, persistTo = path.join(dir, "state")) {
+  return execFileSync(path.join(BIN, "wrangler"), ["d1", "migrations", "apply", "LEDGER", "--local", "--persist-to", persistTo], {
+    cwd: dir,
+    env: WRANGLER_ENV,
+    encoding: "utf8",
+    timeout: 60_000,
+    input: "y\n",
+  });
+}
+
+/** Runs SQL against the local ledger in `dir/state`; returns the rows of the last statement. */
+export function ledgerQuery(dir, sql, persistTo = path.join(dir, "state")) {
+  return ledgerQueries(dir, sql, persistTo).at(-1) ?? [];
+}
+
+/** Runs `;`-separated SQL statements in one call; returns each statement's rows. */
+export function ledgerQueries(dir, sql, persistTo = path.join(dir, "state")) {
+  const out = execFileSync(path.join(BIN, "wrangler"), ["d1", "execute", "LEDGER", "--local", "--persist-to", persistTo, "--json", "--command", sql], {
+    cwd: dir,
+    env: WRANGLER_ENV,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  const parsed = JSON.parse(out.slice(out.indexOf("[")));
+  return parsed.map((r) => r.results ?? []);
 }
