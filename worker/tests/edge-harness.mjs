@@ -4,6 +4,7 @@
 // destinations standing in for Zapier and Make.
 // Nothing here imports the npm package: callers pass `sign` so bench/ can use pkg/ directly.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -12,6 +13,8 @@ import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp } from "../../tes
 
 export { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// A wait that does not keep the process alive (a deadline raced against an exit).
+const deadline = (ms) => new Promise((r) => setTimeout(r, ms).unref());
 export const WEBHOOK_PATH = "/webhooks/atlasbrokers";
 
 /**
@@ -229,14 +232,14 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
       if (proc.child.exitCode === null && proc.child.signalCode === null) {
         const exited = new Promise((r) => proc.child.once("exit", r));
         proc.stop();
-        const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+        const killed = await Promise.race([exited.then(() => true), deadline(10_000).then(() => false)]);
         if (!killed) {
           try {
             process.kill(-proc.child.pid, "SIGKILL");
           } catch {
             // gone
           }
-          await Promise.race([exited, sleep(5_000)]);
+          await Promise.race([exited, deadline(5_000)]);
         }
       }
       // workerd may outlive wrangler for a moment: its group got the signal too.
@@ -312,7 +315,32 @@ export function writeEdgeConfig(dir, { name, vars, secrets, queues = true, consu
   }
   fs.writeFileSync(path.join(dir, "wrangler.toml"), toml.join("\n") + "\n");
   fs.writeFileSync(path.join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-  if (migrate) migrateLedger(dir);
+  if (migrate) seedLedger(dir);
+}
+
+/**
+ * A migrated ledger in `dir/state`: applied once (a `wrangler d1 migrations apply` takes
+ * seconds), kept in target/ under a digest of migrations/ and wrangler's version, and copied
+ * into every later state folder. Local D1 files are named after the database id, the same for
+ * every config written here.
+ */
+function seedLedger(dir) {
+  const migrations = path.join(ROOT, "migrations");
+  const digest = createHash("sha256").update(fs.readFileSync(path.join(ROOT, "node_modules/wrangler/package.json")));
+  for (const f of fs.readdirSync(migrations).sort()) digest.update(f).update(fs.readFileSync(path.join(migrations, f)));
+  const template = path.join(ROOT, "target", `ledger-migrated-${digest.digest("hex").slice(0, 16)}`);
+  const state = path.join(dir, "state");
+  if (fs.existsSync(template)) return fs.cpSync(template, state, { recursive: true });
+  migrateLedger(dir);
+  fs.mkdirSync(path.dirname(template), { recursive: true });
+  // Another process may be making the same template: build it aside, then rename (atomic).
+  const aside = `${template}.${process.pid}`;
+  fs.cpSync(state, aside, { recursive: true });
+  try {
+    fs.renameSync(aside, template);
+  } catch {
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
 }
 
 /** Applies migrations/ to the local ledger in `dir/state` (what an operator does with --remote). */
