@@ -1,6 +1,6 @@
 //! The npm package's generated JavaScript: the catalog, and the core's constants.
 
-use atlasbrokers_webhooks::{Error, DEFAULT_MAX_BODY_BYTES, EVENT_TYPES, HEADER_NAME};
+use atlasbrokers_webhooks::{DEFAULT_MAX_BODY_BYTES, EVENT_TYPES, HEADER_NAME};
 
 use crate::{json, GENERATED};
 
@@ -37,18 +37,15 @@ pub fn catalog() -> String {
     out
 }
 
-/// `core-constants.generated.js`: the header name, the default body limit and every error code.
+/// `core-constants.generated.js`: the header name and the default body limit. (The error codes
+/// reach JS on each error from the core, and `ErrorCode` in the generated types.)
 pub fn constants() -> String {
-    let codes: Vec<String> = Error::CODES.iter().map(|c| json(c)).collect();
     format!(
         "// {GENERATED}\n\n\
          /** The header AtlasBrokers signs deliveries in. */\n\
          export const HEADER_NAME = {};\n\n\
          /** The body limit when none is set, in bytes. */\n\
-         export const DEFAULT_MAX_BODY_BYTES = {DEFAULT_MAX_BODY_BYTES};\n\n\
-         /** Every stable error code the core produces. */\n\
-         export const ERROR_CODES = Object.freeze([\n  {},\n]);\n",
+         export const DEFAULT_MAX_BODY_BYTES = {DEFAULT_MAX_BODY_BYTES};\n",
         json(HEADER_NAME),
-        codes.join(",\n  ")
     )
 }
