@@ -199,25 +199,12 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
       if (header !== null) headers["x-webhook-secret"] = header ?? sign(this.secret, body);
       const started = performance.now();
       const res = await fetch(this.base + (vars.WEBHOOK_PATH ?? WEBHOOK_PATH), { method: "POST", headers, body });
-      const text = await res.text();
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = { text };
-      }
+      const json = await jsonOf(res);
       return { status: res.status, headers: res.headers, json, ms: performance.now() - started };
     },
     async admin(method, url, token = this.adminToken) {
       const res = await fetch(this.base + url, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
-      const text = await res.text();
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = { text };
-      }
-      return { status: res.status, json };
+      return { status: res.status, json: await jsonOf(res) };
     },
     async health() {
       const res = await fetch(this.base + "/healthz");
@@ -263,6 +250,38 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
     await edge.stop();
     throw e;
   }
+}
+
+/** A response's body as JSON, or `{ text }` when it is not JSON. */
+async function jsonOf(res) {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { text };
+  }
+}
+
+/**
+ * `startEdge(options)` forwarding to these listening destinations: `{ edge, stop }`, where
+ * `stop()` ends the edge and closes them (closed too when the start fails). With a test `t`,
+ * stopped after it.
+ */
+export async function edgeFor(sinks, options, t) {
+  const close = () => Promise.all(sinks.map((s) => s.close()));
+  const edge = await startEdge(options).catch(async (e) => {
+    await close();
+    throw e;
+  });
+  const world = {
+    edge,
+    async stop() {
+      await edge.stop();
+      await close();
+    },
+  };
+  t?.after(() => world.stop());
+  return world;
 }
 
 /** Percentile (0-100) of a list of numbers, nearest rank. */

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { EVENT_TYPES, Webhook, sign, sampleBody } from "atlasbrokers-webhooks";
-import { ROOT, Sink, eventually, freePort, markdownTable, randomToken, sleep, startEdge } from "./edge-harness.mjs";
+import { ROOT, Sink, edgeFor, eventually, freePort, markdownTable, randomToken, sleep } from "./edge-harness.mjs";
 
 const SECRET = `whsec_faults_${randomToken()}`;
 const ADMIN = `admin-faults-${randomToken()}`;
@@ -222,11 +222,7 @@ test("fault matrix rows 1-10: one edge in workerd, one destination per fault", a
     secrets[`HOOK_${key.toUpperCase()}`] = sink.url;
     return { name: sink.name, urlSecret: `HOOK_${key.toUpperCase()}`, events: [events[key]] };
   });
-  const edge = await startEdge({ name: "atlas-faults", vars: { ...VARS, ROUTES: JSON.stringify(routes) }, secrets, sign });
-  t.after(async () => {
-    await edge.stop();
-    await Promise.all(all.map((s) => s.close()));
-  });
+  const { edge } = await edgeFor(all, { name: "atlas-faults", vars: { ...VARS, ROUTES: JSON.stringify(routes) }, secrets, sign }, t);
 
   // Unauthenticated look-alikes of every row's delivery, before and between the real ones.
   const forged = async () => {
@@ -505,16 +501,12 @@ test("fault matrix row 11: wrangler dev restarted while a retry is pending", asy
   );
   await sink.listen();
   const event = "claim.filed";
-  const edge = await startEdge({
+  const { edge } = await edgeFor([sink], {
     name: "atlas-faults-restart",
     vars: { ...VARS, ROUTES: JSON.stringify([{ name: sink.name, urlSecret: "HOOK_RESTART", events: [event] }]) },
     secrets: { ATLAS_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN, HOOK_RESTART: sink.url },
     sign,
-  });
-  t.after(async () => {
-    await edge.stop();
-    await sink.close();
-  });
+  }, t);
   const e = line(11, "restart of wrangler dev with a retry pending", sink);
   try {
     await postAccepted(edge, e, bodyFor(11, event), authentic);

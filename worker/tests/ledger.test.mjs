@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { sign, sampleBody } from "atlasbrokers-webhooks";
 import { execFileSync } from "node:child_process";
-import { ROOT, Sink, WRANGLER_ENV, eventually, ledgerQueries, markdownTable, migrateLedger, randomToken, sleep, startEdge, writeEdgeConfig } from "./edge-harness.mjs";
+import { ROOT, Sink, WRANGLER_ENV, edgeFor, eventually, ledgerQueries, markdownTable, migrateLedger, randomToken, sleep, writeEdgeConfig } from "./edge-harness.mjs";
 
 const SECRET = "whsec_ledger_test_7f3a";
 const ADMIN = "admin-ledger-test";
@@ -57,16 +57,12 @@ test("queue mode: each destination gets a delivery once, whatever arrives twice"
     { name: "flaky", urlSecret: "FLAKY_HOOK_URL", events: ["contact.created"] },
     { name: "picky", urlSecret: "PICKY_HOOK_URL", events: ["deal.*"] },
   ];
-  const edge = await startEdge({
+  const { edge } = await edgeFor(sinks, {
     name: "atlas-ledger",
     vars: { ...BASE_VARS, ROUTES: JSON.stringify(routes), BACKOFF_BASE_MS: "8000", BACKOFF_MAX_MS: "8000", MAX_ATTEMPTS: "3" },
     secrets: { ...secrets, ZAPIER_HOOK_URL: zapier.url, MAKE_HOOK_URL: make.url, FLAKY_HOOK_URL: flaky.url, PICKY_HOOK_URL: picky.url },
     sign,
-  });
-  t.after(async () => {
-    await edge.stop();
-    await Promise.all(sinks.map((s) => s.close()));
-  });
+  }, t);
 
   await t.test("/healthz reports the ledger ready at the expected schema", async () => {
     const h = await edge.health();
@@ -182,17 +178,13 @@ test("queue mode: each destination gets a delivery once, whatever arrives twice"
 test("a consumer that dies holding its claim: the claim expires and the delivery is retried once", async (t) => {
   // The first request hangs (the consumer is then killed with it); later ones are accepted.
   const hang = await new Sink("hang", (n) => (n === 1 ? { status: 200, json: {}, delayMs: 120_000 } : { status: 200, json: {} })).listen();
-  const edge = await startEdge({
+  const { edge } = await edgeFor([hang], {
     name: "atlas-ledger-claim",
     // A claim lasts the forward timeout plus 15 s: 17 s here.
     vars: { ...BASE_VARS, FORWARD_TIMEOUT_MS: "2000", ROUTES: JSON.stringify([{ name: "hang", urlSecret: "HANG_HOOK_URL", events: ["*"] }]) },
     secrets: { ...secrets, HANG_HOOK_URL: hang.url },
     sign,
-  });
-  t.after(async () => {
-    await edge.stop();
-    await hang.close();
-  });
+  }, t);
   const body = bodyOf("policy.renewed", "dies");
   assert.equal((await edge.post(body)).status, 202);
   await eventually(() => assert.equal(hang.of(body).length, 1));
@@ -217,7 +209,7 @@ test("a consumer that dies holding its claim: the claim expires and the delivery
 
 test("a message Cloudflare moves to the dead-letter queue is recorded, never forwarded", async (t) => {
   const sink = await new Sink("sink").listen();
-  const edge = await startEdge({
+  const { edge } = await edgeFor([sink], {
     name: "atlas-ledger-dlq",
     maxRetries: 1,
     vars: { ...BASE_VARS, ROUTES: JSON.stringify([{ name: "sink", urlSecret: "SINK_HOOK_URL", events: ["*"] }]) },
@@ -227,11 +219,7 @@ test("a message Cloudflare moves to the dead-letter queue is recorded, never for
     // asks the queue to retry, and after max_retries Cloudflare moves the message on.
     beforeLaunch: (e) =>
       e.ledger(`CREATE TRIGGER injected_fault BEFORE UPDATE ON targets WHEN NEW.state = 'delivering' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`),
-  });
-  t.after(async () => {
-    await edge.stop();
-    await sink.close();
-  });
+  }, t);
   const body = bodyOf("contact.updated", "dlq");
   assert.equal((await edge.post(body)).status, 202);
   const letter = await eventually(async () => {
@@ -255,17 +243,13 @@ test("a message Cloudflare moves to the dead-letter queue is recorded, never for
 
 test("direct mode records into the same ledger and forwards concurrent identical posts once", async (t) => {
   const sink = await new Sink("sink").listen();
-  const edge = await startEdge({
+  const { edge } = await edgeFor([sink], {
     name: "atlas-ledger-direct",
     queues: false,
     vars: { ...BASE_VARS, ROUTES: JSON.stringify([{ name: "sink", urlSecret: "SINK_HOOK_URL", events: ["*"] }]) },
     secrets: { ...secrets, SINK_HOOK_URL: sink.url },
     sign,
-  });
-  t.after(async () => {
-    await edge.stop();
-    await sink.close();
-  });
+  }, t);
   const body = bodyOf("deal.won", "direct");
   const answers = await Promise.all(Array.from({ length: 5 }, () => edge.post(body)));
   assert.ok(answers.some((a) => a.status === 200 && a.json.status === "delivered"), JSON.stringify(answers.map((a) => a.json)));
@@ -292,7 +276,7 @@ test("an upgrade from 0.2 moves its KV dead letters, kept deliveries and gone ma
     [`parked:gone:${createHash("sha256").update(idOf(kept)).digest("hex")}`, { delivery: message(kept, "gone", 1), parkedAtMs: 1_772_000_000_700 }],
     ["gone:gone", { sinceMs: 1_772_000_000_600, deliveryId: idOf(kept) }],
   ];
-  const edge = await startEdge({
+  const { edge } = await edgeFor([sink, gone], {
     name: "atlas-ledger-upgrade",
     beforeLaunch: (e) => {
       for (const [key, value] of entries) {
@@ -307,11 +291,7 @@ test("an upgrade from 0.2 moves its KV dead letters, kept deliveries and gone ma
     ]) },
     secrets: { ...secrets, SINK_HOOK_URL: sink.url, GONE_HOOK_URL: gone.url },
     sign,
-  });
-  t.after(async () => {
-    await edge.stop();
-    await Promise.all([sink.close(), gone.close()]);
-  });
+  }, t);
 
   const res = await edge.admin("POST", "/admin/upgrade/kv");
   assert.equal(res.status, 200, JSON.stringify(res.json));

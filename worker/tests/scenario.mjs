@@ -6,7 +6,7 @@ import { after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Webhook, sign } from "atlasbrokers-webhooks";
-import { Sink, WEBHOOK_PATH, freePort, startEdge } from "./edge-harness.mjs";
+import { Sink, WEBHOOK_PATH, edgeFor as harnessEdgeFor, freePort } from "./edge-harness.mjs";
 
 export { WEBHOOK_PATH as PATH };
 export const SECRET = "whsec_edge_current_5c2e";
@@ -80,24 +80,8 @@ export async function startQueueEdge() {
   return { ...sinks, sinks: all, answers, ...(await edgeFor(all, { vars, secrets })) };
 }
 
-/**
- * The built worker under wrangler dev (`startEdge(options)`, posts signed with the npm package)
- * forwarding to these destinations; `stop()` ends both. The destinations are closed if it fails.
- */
-export async function edgeFor(sinks, options) {
-  const close = () => Promise.all(sinks.map((s) => s.close()));
-  const edge = await startEdge({ sign, ...options }).catch(async (e) => {
-    await close();
-    throw e;
-  });
-  return {
-    edge,
-    async stop() {
-      await edge.stop();
-      await close();
-    },
-  };
-}
+/** The harness's `edgeFor`, posts signed with the npm package. */
+export const edgeFor = (sinks, options, t) => harnessEdgeFor(sinks, { sign, ...options }, t);
 
 /** The one request `sink` acknowledged for `event` (fails when it acknowledged none or more). */
 export function ackedOnce(sink, event) {
