@@ -74,11 +74,6 @@ impl Key {
         let inner = hash.inner_hash(self, body);
         self.outer.clone().chain_update(inner).finalize().into()
     }
-
-    /// The MAC of `body` as lowercase hex, what AtlasBrokers sends.
-    pub fn sign(&self, body: &[u8]) -> String {
-        crate::signature::signature_hex(&self.mac(body, &mut Software))
-    }
 }
 
 impl std::fmt::Debug for Key {

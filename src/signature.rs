@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Malformed};
-use crate::mac::Key;
+use crate::mac::{Key, Software};
 
 /// The header AtlasBrokers signs deliveries in (HTTP header names are case-insensitive).
 pub const HEADER_NAME: &str = "X-Webhook-Secret";
@@ -20,7 +20,7 @@ pub const SIGNATURE_HEX_LEN: usize = 64;
 /// assert_eq!(sig.len(), 64);
 /// ```
 pub fn sign(secret: impl AsRef<[u8]>, body: impl AsRef<[u8]>) -> String {
-    Key::new(secret.as_ref()).sign(body.as_ref())
+    signature_hex(&Key::new(secret.as_ref()).mac(body.as_ref(), &mut Software))
 }
 
 /// At most this many values are read from one header: AtlasBrokers sends one, a proxy that

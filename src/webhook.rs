@@ -79,7 +79,7 @@ impl Webhook {
 
     /// Signs `body` with the current secret, as AtlasBrokers would.
     pub fn sign(&self, body: impl AsRef<[u8]>) -> String {
-        self.keys[0].sign(body.as_ref())
+        signature_hex(&self.keys[0].mac(body.as_ref(), &mut Software))
     }
 
     /// Checks only the signature of the raw `body` against the `X-Webhook-Secret` header.

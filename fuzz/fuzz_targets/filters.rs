@@ -11,6 +11,7 @@
 #![no_main]
 
 use atlasbrokers_edge::filters::{self, Bind, Filter};
+use atlasbrokers_edge::routes;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,13 +25,13 @@ fuzz_target!(|data: &[u8]| {
     if let Some((delivery, destination)) = filters::parse_dead_letter_id(text) {
         assert_eq!(filters::dead_letter_id(delivery, destination), text);
         assert_eq!(delivery.len(), 64);
-        assert!(filters::is_name(destination));
+        assert!(routes::is_destination_name(destination));
     }
 });
 
 fn check(f: &Filter) {
     if let Some(d) = &f.destination {
-        assert!(filters::is_name(d), "{d:?}");
+        assert!(routes::is_destination_name(d), "{d:?}");
     }
     if let Some(e) = &f.event {
         assert!(

@@ -315,7 +315,7 @@ fn destination(
     problems: &mut Vec<String>,
 ) -> Option<Destination> {
     let name = route.name;
-    if !crate::filters::is_name(&name) {
+    if !crate::routes::is_destination_name(&name) {
         problems.push(format!(
             "route name {name:?} must be 1-64 letters, digits, '-' or '_'"
         ));

@@ -3,6 +3,7 @@
 
 use crate::ledger::State;
 use crate::retry::DeadReason;
+use crate::routes::is_destination_name;
 
 /// Rows per page when the request does not say.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -48,7 +49,9 @@ pub fn parse(query: &str) -> Result<Filter, String> {
                 .ok_or_else(|| format!("{name} must be a time in milliseconds since 1970"))
         };
         match name {
-            "destination" if is_name(value) => filter.destination = Some(value.to_owned()),
+            "destination" if is_destination_name(value) => {
+                filter.destination = Some(value.to_owned())
+            }
             "destination" => return Err("destination must be a route name".into()),
             "event" if is_event(value) => filter.event = Some(value.to_owned()),
             "event" => return Err("event must be an event name such as deal.won".into()),
@@ -92,14 +95,6 @@ pub fn parse(query: &str) -> Result<Filter, String> {
     Ok(filter)
 }
 
-/// A destination name as configuration allows it.
-pub fn is_name(value: &str) -> bool {
-    (1..=64).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// An event name: lowercase letters, digits, `.` and `_` (what AtlasBrokers sends).
 fn is_event(value: &str) -> bool {
     (1..=100).contains(&value.len())
@@ -121,7 +116,7 @@ pub fn parse_dead_letter_id(id: &str) -> Option<(&str, &str)> {
         && delivery
             .bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        && is_name(destination))
+        && is_destination_name(destination))
     .then_some((delivery, destination))
 }
 

@@ -16,6 +16,15 @@ pub struct Destination {
     pub events: Vec<String>,
 }
 
+/// A destination name as configuration allows it (and admin filters accept): 1-64 letters,
+/// digits, `-` or `_`.
+pub fn is_destination_name(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Why a pattern can never match a catalog event (the core's rule): `None` when it is fine.
 pub fn pattern_problem(pattern: &str) -> Option<String> {
     check_pattern(pattern).err().map(|e| e.to_string())
