@@ -77,7 +77,25 @@ export async function startQueueEdge() {
     FORWARD_TIMEOUT_MS: "1000",
     MAX_BODY_BYTES: "300000",
   };
-  return { ...sinks, sinks: all, answers, ...(await edgeFor(all, { vars, secrets })) };
+  const world = await edgeFor(all, { vars, secrets });
+  return {
+    ...sinks,
+    sinks: all,
+    answers,
+    edge: world.edge,
+    // Whatever the tests did, wrangler's output must stay clean: checked once the edge is stopped.
+    async stop() {
+      await world.stop();
+      assertLogClean(world.edge.output(), sinks.zapier);
+    },
+  };
+}
+
+/** wrangler's output holds no secret, admin token, hook address or payload text. */
+export function assertLogClean(log, zapier) {
+  for (const leak of [SECRET, PREVIOUS, ADMIN, "127.0.0.1:" + zapier.port, "amelie", "Water damage"]) {
+    assert.ok(!log.includes(leak), `the log contains ${leak}`);
+  }
 }
 
 /** The harness's `edgeFor`, posts signed with the npm package. */
