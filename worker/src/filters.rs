@@ -365,7 +365,7 @@ mod tests {
     }
 
     /// Writes the console's queries, with example values, for the query-plan test in workerd
-    /// (tests/js/ledger.test.mjs runs `EXPLAIN QUERY PLAN` on each against a migrated D1).
+    /// (worker/tests/ledger.test.mjs runs `EXPLAIN QUERY PLAN` on each against a migrated D1).
     #[test]
     fn console_queries_are_written_for_the_plan_test() {
         let now = 1_772_461_391_000u64;
