@@ -24,7 +24,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindge
 # Folders whose code imports the package by name.
 PKG_CONSUMERS := tests/js worker/tests examples/express examples/fetch-handler
 
-.PHONY: help setup debian-tools wasm-bindgen worker-build twiggy npm-tools worker pkg build pack test test-js dev send example generate size bench fuzz soak
+.PHONY: help setup debian-tools wasm-bindgen worker-build twiggy npm-tools worker pkg build pack test test-js dev send example generate size sizes bench fuzz soak
 
 help:
 	@echo "make test      everything: fmt, clippy, Rust tests (native, wasm in Node and Chromium), docs,"
@@ -141,8 +141,15 @@ wasm-bindgen:
 		cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
 
 # Sizes of what users download and what operators upload. Budgets: npm .wasm 40 KB gzip,
-# worker upload 250 KB gzip.
-size: build pack twiggy
+# worker upload 250 KB gzip. `make sizes` prints the numbers only (the quick bench inside
+# `make test` reads them); `make size` adds the top contributors.
+size: sizes twiggy
+	@echo; echo "Top contributors (twiggy top; names from the builds before wasm-bindgen and wasm-opt,"
+	@echo "which strip the name and bindgen sections and shrink each function):"
+	@for w in $(BINDINGS_WASM) target/$(WASM_TARGET)/release/atlasbrokers_edge.wasm; do echo; echo "$$w"; \
+		$(TOOLS)/bin/twiggy top -n 14 $$w | grep -v "function names\|__wasm_bindgen_unstable\|\.\.\. and\|Σ" | head -13; done
+
+sizes: build pack
 	@f=pkg/atlasbrokers_webhooks_bg.wasm; \
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "npm .wasm (after wasm-opt -Oz):" "$$(wc -c < $$f)" "$$(gzip -9 -c $$f | wc -c)"; \
 		for f in pkg/index.mjs pkg/workerd.mjs; do \
@@ -152,10 +159,6 @@ size: build pack twiggy
 	@raw=0; gz=0; for f in target/worker-upload/*; do \
 		raw=$$((raw + $$(wc -c < $$f))); gz=$$((gz + $$(gzip -9 -c $$f | wc -c))); done; \
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "worker upload (wrangler deploy --dry-run):" "$$raw" "$$gz"
-	@echo; echo "Top contributors (twiggy top; names from the builds before wasm-bindgen and wasm-opt,"
-	@echo "which strip the name and bindgen sections and shrink each function):"
-	@for w in $(BINDINGS_WASM) target/$(WASM_TARGET)/release/atlasbrokers_edge.wasm; do echo; echo "$$w"; \
-		$(TOOLS)/bin/twiggy top -n 14 $$w | grep -v "function names\|__wasm_bindgen_unstable\|\.\.\. and\|Σ" | head -13; done
 
 # twiggy (crates.io), pinned: the top size contributors in `make size`.
 TWIGGY_VERSION := 0.8.0

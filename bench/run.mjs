@@ -48,7 +48,9 @@ for (const suite of [node, browser, native, edge]) {
   if (result.failed) process.exitCode = 1;
 }
 // Sizes (the smoke run builds them too, so the harness cannot rot), with the issue's budgets.
-const size = execFileSync("make", ["--no-print-directory", "-s", "size"], { cwd: ROOT, encoding: "utf8" });
+// The quick run (inside make test) takes the numbers only, without installing twiggy.
+const sizeTarget = quick ? "sizes" : "size";
+const size = execFileSync("make", ["--no-print-directory", "-s", sizeTarget], { cwd: ROOT, encoding: "utf8" });
 const gzipOf = (label) => Number(size.match(new RegExp(`${label}[^\\n]*?(\\d+) bytes gzip`))?.[1]);
 const sizeVerdicts = [
   [gzipOf("npm \\.wasm") <= 40 * 1024, `npm .wasm ≤ 40 KB gzip (${gzipOf("npm \\.wasm")} B)`],
