@@ -44,3 +44,12 @@ pub(crate) async fn keep(env: &Env, id: &str, body: &[u8]) -> Option<String> {
     let key = keys::body(id);
     put(&kv, &key, body, KEEP_TTL_SECONDS).await.then_some(key)
 }
+
+/// [`keep`] for a message's body, read as [`of`] reads it: its key, `Ok(None)` when the body
+/// is gone (nothing to keep), `Err` when KV failed (try again later).
+pub(crate) async fn keep_of(env: &Env, delivery: &Delivery) -> Result<Option<String>, ()> {
+    match of(env, delivery).await? {
+        Some(body) => keep(env, &delivery.id, &body).await.map(Some).ok_or(()),
+        None => Ok(None),
+    }
+}

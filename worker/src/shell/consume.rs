@@ -241,10 +241,8 @@ async fn keep(
     let Some(db) = ledger::open(env) else {
         return storage_retry(message);
     };
-    let Ok(Some(body)) = bodies::of(env, delivery).await else {
-        return storage_retry(message);
-    };
-    let Some(key) = bodies::keep(env, &delivery.id, &body).await else {
+    // Kept only with its body (an expired one comes back, and ends as a dead letter).
+    let Ok(Some(key)) = bodies::keep_of(env, delivery).await else {
         return storage_retry(message);
     };
     match ledger::keep(&db, delivery, generation, &key, now_ms()).await {
@@ -277,14 +275,9 @@ async fn bury(
     let Some(db) = ledger::open(env) else {
         return storage_retry(message);
     };
-    let body_key = match bodies::of(env, delivery).await {
-        Ok(Some(body)) => match bodies::keep(env, &delivery.id, &body).await {
-            Some(key) => Some(key),
-            None => return storage_retry(message),
-        },
-        // Nothing to keep (an expired large body): recorded all the same.
-        Ok(None) => None,
-        Err(()) => return storage_retry(message),
+    // Nothing to keep (an expired large body): recorded all the same.
+    let Ok(body_key) = bodies::keep_of(env, delivery).await else {
+        return storage_retry(message);
     };
     match ledger::bury(&db, delivery, reason, body_key.as_deref(), now_ms()).await {
         Ok(_) => Done::Ack,

@@ -93,10 +93,7 @@ async fn row(
     (status, outcome): (Option<u16>, Option<&str>),
 ) -> Result<(), ()> {
     // The body, kept 30 days for a replay (an expired large body: recorded all the same).
-    let key = match bodies::of(env, delivery).await? {
-        Some(body) => Some(bodies::keep(env, &delivery.id, &body).await.ok_or(())?),
-        None => None,
-    };
+    let key = bodies::keep_of(env, delivery).await?;
     let now = now_ms();
     let mut batch = ledger::ensure_rows(db, delivery, now).map_err(|_| ())?;
     if let Some(key) = &key {
