@@ -377,23 +377,24 @@ pub fn url_problem(url: &str, allow_loopback: bool) -> Option<&'static str> {
     }
 }
 
+/// The configuration these variables make (a later duplicate wins): the unit tests' one way
+/// to build a `Config`.
+#[cfg(test)]
+pub(crate) fn from_vars(vars: &[(&str, &str)], bound: Bound) -> Config {
+    let vars: std::collections::HashMap<&str, &str> = vars.iter().copied().collect();
+    parse(|name| vars.get(name).map(|v| v.to_string()), bound)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)], queue_bound: bool) -> Config {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        parse(
-            |name| map.get(name).cloned(),
-            Bound {
-                queue: queue_bound,
-                ledger: true,
-            },
-        )
+        let bound = Bound {
+            queue: queue_bound,
+            ledger: true,
+        };
+        from_vars(vars, bound)
     }
 
     const SECRET: (&str, &str) = ("ATLAS_WEBHOOK_SECRET", "whsec_x");

@@ -88,22 +88,17 @@ pub fn body_expired(now_ms: u64) -> Settlement {
 mod tests {
     use super::*;
     use crate::ledger::State;
-    use std::collections::HashMap;
 
     fn config() -> Config {
-        let vars: HashMap<&str, &str> = [
+        let vars = [
             ("ATLAS_WEBHOOK_SECRET", "whsec_x"),
             ("ZAPIER_HOOK_URL", "https://hooks.zapier.com/x"),
-        ]
-        .into_iter()
-        .collect();
-        crate::config::parse(
-            |n| vars.get(n).map(|v| v.to_string()),
-            crate::config::Bound {
-                queue: true,
-                ledger: true,
-            },
-        )
+        ];
+        let bound = crate::config::Bound {
+            queue: true,
+            ledger: true,
+        };
+        crate::config::from_vars(&vars, bound)
     }
 
     fn delivery(destination: &str) -> Delivery {

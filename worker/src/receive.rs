@@ -203,27 +203,22 @@ pub fn direct_step(claim: Option<Claim>) -> DirectStep {
 mod tests {
     use super::*;
     use atlasbrokers_webhooks::{sign, EventType};
-    use std::collections::HashMap;
 
     fn config(extra: &[(&str, &str)], queue: bool) -> Config {
-        let mut vars: HashMap<&str, &str> = [
+        let mut vars = vec![
             ("ATLAS_WEBHOOK_SECRET", "whsec_x"),
             (
                 "ROUTES",
                 r#"[{"name":"zapier","urlSecret":"Z","events":["deal.*"]}]"#,
             ),
             ("Z", "https://hooks.zapier.com/x"),
-        ]
-        .into_iter()
-        .collect();
-        vars.extend(extra.iter().copied());
-        crate::config::parse(
-            |n| vars.get(n).map(|v| v.to_string()),
-            crate::config::Bound {
-                queue,
-                ledger: true,
-            },
-        )
+        ];
+        vars.extend_from_slice(extra);
+        let bound = crate::config::Bound {
+            queue,
+            ledger: true,
+        };
+        crate::config::from_vars(&vars, bound)
     }
 
     fn sample(event: &str) -> &'static str {

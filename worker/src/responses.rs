@@ -471,7 +471,6 @@ pub fn bulk_replay(matched: usize, replayed: usize, failed: usize, dry_run: bool
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     #[test]
     fn core_errors_keep_their_code_and_status() {
@@ -516,14 +515,11 @@ mod tests {
 
     /// A configuration from these vars, with the queue and the ledger bound.
     fn config_of(vars: &[(&str, &str)]) -> Config {
-        let vars: HashMap<&str, &str> = vars.iter().copied().collect();
-        crate::config::parse(
-            |n| vars.get(n).map(|v| v.to_string()),
-            crate::config::Bound {
-                queue: true,
-                ledger: true,
-            },
-        )
+        let bound = crate::config::Bound {
+            queue: true,
+            ledger: true,
+        };
+        crate::config::from_vars(vars, bound)
     }
 
     /// What `/healthz` reads from a ledger at the expected schema, with nothing to report.
@@ -548,13 +544,11 @@ mod tests {
         assert_eq!(r.status, 200);
         assert!(text.contains("\"zapier\"") && text.contains("\"queue\""));
         assert!(!text.contains("capability") && !text.contains("whsec_top_secret"));
-        let broken = crate::config::parse(
-            |_| None,
-            crate::config::Bound {
-                queue: false,
-                ledger: true,
-            },
-        );
+        let unbound = crate::config::Bound {
+            queue: false,
+            ledger: true,
+        };
+        let broken = crate::config::from_vars(&[], unbound);
         let r = healthz(&broken, "0.1.0", &Health::default());
         assert_eq!(r.status, 503);
         assert!(r.body["problems"].as_array().unwrap().len() >= 2);
