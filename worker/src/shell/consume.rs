@@ -190,8 +190,7 @@ async fn attempt_and_record(
         attempt,
         started_at: started,
         latency_ms,
-        status: outcome.status(),
-        outcome: outcome.kind(),
+        outcome: &outcome,
     };
     let key = body_key.as_deref();
     let result = ledger::settle(

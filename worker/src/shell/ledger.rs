@@ -9,7 +9,7 @@ use worker::Env;
 use crate::filters::Bind;
 use crate::ledger::{self, ClaimRow, Receipt, Settlement, StoredDelivery};
 use crate::message::Delivery;
-use crate::retry::{DeadReason, OutcomeKind};
+use crate::retry::{DeadReason, Outcome};
 
 pub(crate) type Db = D1Database;
 
@@ -217,14 +217,13 @@ pub(crate) async fn claim_all(
         .collect()
 }
 
-/// One attempt, as the history row records it.
-pub(crate) struct AttemptRecord {
+/// One attempt, as the history row records it (status and outcome read from `outcome`).
+pub(crate) struct AttemptRecord<'a> {
     pub generation: u32,
     pub attempt: u32,
     pub started_at: u64,
     pub latency_ms: u64,
-    pub status: Option<u16>,
-    pub outcome: OutcomeKind,
+    pub outcome: &'a Outcome,
 }
 
 /// Records an attempt and its settlement. Returns whether the claim was still ours (if not,
@@ -233,7 +232,7 @@ pub(crate) async fn settle(
     db: &Db,
     d: &Delivery,
     token: &str,
-    attempt: Option<&AttemptRecord>,
+    attempt: Option<&AttemptRecord<'_>>,
     settlement: &Settlement,
     body_key: Option<&str>,
     now: u64,
@@ -246,8 +245,8 @@ pub(crate) async fn settle(
             text(&d.destination),
             text(token),
             text(settlement.state.as_str()),
-            opt_int(attempt.and_then(|a| a.status).map(u64::from)),
-            opt_text(attempt.map(|a| a.outcome.as_str())),
+            opt_int(attempt.and_then(|a| a.outcome.status()).map(u64::from)),
+            opt_text(attempt.map(|a| a.outcome.kind().as_str())),
             opt_int(settlement.next_attempt_at),
             opt_text(settlement.dead_reason.map(|r| r.as_str())),
             int(now),
@@ -264,8 +263,8 @@ pub(crate) async fn settle(
                 int(u64::from(a.attempt)),
                 int(a.started_at),
                 int(a.latency_ms),
-                opt_int(a.status.map(u64::from)),
-                text(a.outcome.as_str()),
+                opt_int(a.outcome.status().map(u64::from)),
+                text(a.outcome.kind().as_str()),
                 text(settlement.next.as_str()),
             ],
         )?);

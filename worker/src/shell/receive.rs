@@ -205,8 +205,7 @@ async fn direct_one(
             attempt,
             started_at: now,
             latency_ms,
-            status: outcome.status(),
-            outcome: outcome.kind(),
+            outcome: &outcome,
         };
         let settle = ledger::settle(
             db,
