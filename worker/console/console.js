@@ -1,0 +1,1 @@
+/* The operator console (placeholder until the page lands). */
