@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use atlasbrokers_webhooks::Webhook;
 
+use crate::retention;
 use crate::routes::{pattern_problem, Destination};
 
 pub const DEFAULT_PATH: &str = "/webhooks/atlasbrokers";
@@ -67,6 +68,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// How long a body too large for a queue message waits in KV for its deliveries.
     pub body_ttl_seconds: u64,
+    /// `LEDGER_RETENTION_DAYS`: how long the ledger keeps what is finished (see
+    /// `crate::retention`). `None` when set but invalid: nothing is pruned by age until fixed.
+    pub ledger_retention_days: Option<u64>,
     /// The queue whose messages are forwarded (`DELIVERY_QUEUE`); see [`DEFAULT_DELIVERY_QUEUE`].
     pub delivery_queue: String,
     pub admin_token: Option<String>,
@@ -132,6 +136,17 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, bound: Bound) -> Config {
         "BODY_TTL_SECONDS"
     };
     let body_ttl_seconds = number(body_ttl_name, 7 * 86_400, 60, 365 * 86_400);
+    let retention_days = number(
+        "LEDGER_RETENTION_DAYS",
+        retention::DEFAULT_DAYS,
+        retention::MIN_DAYS,
+        retention::MAX_DAYS,
+    );
+    // Not the default when invalid: it might prune sooner than the operator meant.
+    let ledger_retention_days = (!problems
+        .iter()
+        .any(|p| p.starts_with("LEDGER_RETENTION_DAYS")))
+    .then_some(retention_days);
 
     let webhook = build_webhook(&get, tolerance, max_body_bytes, &mut problems);
 
@@ -166,6 +181,7 @@ pub fn parse(get: impl Fn(&str) -> Option<String>, bound: Bound) -> Config {
         direct_budget: Duration::from_millis(direct_budget_ms),
         retry,
         body_ttl_seconds,
+        ledger_retention_days,
         delivery_queue,
         admin_token: get("ADMIN_TOKEN"),
         strict_envelope,
@@ -422,6 +438,7 @@ mod tests {
         assert!(!c.strict_envelope);
         assert_eq!(c.forward_timeout, Duration::from_secs(10));
         assert_eq!(c.body_ttl_seconds, 604_800);
+        assert_eq!(c.ledger_retention_days, Some(90));
         assert_eq!(c.delivery_queue, DEFAULT_DELIVERY_QUEUE);
         assert_eq!(c.path, DEFAULT_PATH);
     }
@@ -529,6 +546,31 @@ mod tests {
             c.retry.max_attempts, 15,
             "a bad value falls back to the default"
         );
+    }
+
+    #[test]
+    fn the_ledger_retention_is_days_within_ten_years_and_never_a_silent_default() {
+        let z = ("ZAPIER_HOOK_URL", "https://h.example/z");
+        for (given, days) in [("1", 1), (" 30 ", 30), ("3650", 3650)] {
+            let c = config(&[SECRET, z, ("LEDGER_RETENTION_DAYS", given)], true);
+            assert_eq!(c.problems, Vec::<String>::new(), "{given}");
+            assert_eq!(c.ledger_retention_days, Some(days));
+        }
+        for bad in ["0", "3651", "90d", "-1", "7.5"] {
+            let c = config(&[SECRET, z, ("LEDGER_RETENTION_DAYS", bad)], true);
+            assert_eq!(
+                c.problems,
+                ["LEDGER_RETENTION_DAYS must be a whole number from 1 to 3650 (default 90)"],
+                "{bad}"
+            );
+            assert_eq!(
+                c.ledger_retention_days, None,
+                "{bad}: nothing pruned by age"
+            );
+        }
+        // Another variable's problem does not switch retention off.
+        let c = config(&[SECRET, z, ("MAX_ATTEMPTS", "0")], true);
+        assert_eq!(c.ledger_retention_days, Some(90));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod log;
 pub mod message;
 pub mod receive;
 pub mod responses;
+pub mod retention;
 pub mod retry;
 pub mod routes;
 

@@ -8,6 +8,7 @@ mod forward;
 mod health;
 mod ledger;
 mod receive;
+mod scheduled;
 mod upgrade;
 
 use std::cell::RefCell;
@@ -91,6 +92,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         EdgeError::NotFound.reply()
     };
     to_response(&reply)
+}
+
+/// The Cron Trigger (wrangler.toml `[triggers]`): retention, see `crate::retention`.
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    scheduled::run(&env).await;
 }
 
 #[event(queue)]
