@@ -139,9 +139,9 @@ export async function eventually(check, ms = 30_000, every = 200) {
  * `sign(secret, body)` signs posts; `secret` and `admin` are the ones in `secrets`. `from`: the
  * built worker to run (default worker/build/; the soak's baseline passes an older build).
  * `beforeLaunch(edge)` runs once before the first launch (to seed the ledger or KV). `env`:
- * wrangler's environment.
+ * wrangler's environment. `args`: more `wrangler dev` arguments (`--test-scheduled`).
  */
-export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries, consume, beforeLaunch, env = WRANGLER_ENV, from = path.join(ROOT, "worker/build") }) {
+export async function startEdge({ vars, secrets, queues = true, sign, name = "atlasbrokers-edge-test", dir, logLevel, readyMs = 90_000, maxRetries, consume, beforeLaunch, env = WRANGLER_ENV, args: extraArgs = [], from = path.join(ROOT, "worker/build") }) {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "atlas-edge-"));
   // A copy of the built worker: wrangler dev reloads when its code changes, and a reload drops
   // the local queue's messages, so a rebuild elsewhere must not reach a running edge.
@@ -168,6 +168,7 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
       const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
         "--persist-to", this.persistTo, "--show-interactive-dev-session=false"];
       if (logLevel) args.push("--log-level", logLevel);
+      args.push(...extraArgs);
       this.proc = start(path.join(BIN, "wrangler"), args, { cwd: dir, env });
       this.base = `http://127.0.0.1:${port}`;
       await waitForHttp(this.base + "/healthz", readyMs, this.proc);
