@@ -38,7 +38,7 @@ pub const DEAD_LETTER_MS: u64 = 30 * DAY_MS;
 pub const ADMIN_FAILURES_MS: u64 = DAY_MS;
 
 /// Rows one statement removes at most.
-pub const BATCH: u64 = 500;
+pub const BATCH: u64 = 1000;
 
 /// Bodies one round deletes at most (one KV delete each; the Free plan allows 1,000 a day).
 pub const BODY_BATCH: u64 = 50;
