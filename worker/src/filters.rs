@@ -242,23 +242,6 @@ pub const DELIVERY: &str = "SELECT id, event, workspace_id AS workspaceId, \
     body_key IS NOT NULL AS bodyStored, envelope_problem AS envelopeProblem \
     FROM deliveries WHERE id = ?1";
 
-/// Attempts per minute per destination and outcome since ?1 (the console's chart).
-pub const OUTCOMES_PER_MINUTE: &str = "SELECT destination, started_at / 60000 AS minute, \
-    outcome, count(*) AS n FROM attempts WHERE started_at >= ?1 \
-    GROUP BY destination, minute, outcome ORDER BY minute";
-
-/// Attempts of one destination since ?2 (?1 destination): how many, and the latency at a
-/// rank (?3, from 0) for percentiles.
-pub const ATTEMPT_COUNT: &str =
-    "SELECT count(*) AS n FROM attempts WHERE destination = ?1 AND started_at >= ?2";
-pub const LATENCY_AT_RANK: &str = "SELECT latency_ms FROM attempts \
-    WHERE destination = ?1 AND started_at >= ?2 ORDER BY latency_ms LIMIT 1 OFFSET ?3";
-
-/// The rank (from 0) of the `p`th percentile among `n` values, nearest rank.
-pub fn percentile_rank(n: u64, p: u64) -> u64 {
-    (n * p).div_ceil(100).clamp(1, n.max(1)) - 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,25 +400,51 @@ mod tests {
                 ),
             ),
             (
-                "outcomes per minute per destination (last hour)",
-                one(OUTCOMES_PER_MINUTE, vec![Bind::Int(now - 3_600_000)]),
-            ),
-            (
-                "attempts of a destination (last day)",
+                "overview: attempts and latency per destination (last day and hour)",
                 one(
-                    ATTEMPT_COUNT,
-                    vec![Bind::Text("zapier".into()), Bind::Int(now - 86_400_000)],
+                    crate::stats::LATENCY,
+                    vec![
+                        Bind::Text("[\"zapier\",\"make\"]".into()),
+                        Bind::Int(now - 86_400_000),
+                        Bind::Int(now - 3_600_000),
+                    ],
                 ),
             ),
             (
-                "latency at a rank (p50/p95)",
+                "overview: dead, retrying and kept per destination",
+                one(crate::stats::STATE_COUNTS, vec![]),
+            ),
+            (
+                "overview: last success per destination",
                 one(
-                    LATENCY_AT_RANK,
-                    vec![
-                        Bind::Text("zapier".into()),
-                        Bind::Int(now - 86_400_000),
-                        Bind::Int(49),
-                    ],
+                    crate::stats::LAST_SUCCESS,
+                    vec![Bind::Text("[\"zapier\",\"make\"]".into())],
+                ),
+            ),
+            (
+                "overview: deliveries per minute by state (last hour)",
+                one(crate::stats::PER_MINUTE, vec![Bind::Int(now - 3_600_000)]),
+            ),
+            (
+                "a payload's size and body key",
+                one(crate::ledger::PAYLOAD_OF, vec![Bind::Text(id.into())]),
+            ),
+            (
+                "a destination's pause",
+                one(crate::ledger::PAUSE_OF, vec![Bind::Text("make".into())]),
+            ),
+            (
+                "failed sign-ins of a client",
+                one(
+                    crate::auth::FAILURES_OF,
+                    vec![Bind::Text(crate::auth::client_key(None))],
+                ),
+            ),
+            (
+                "failed sign-ins whose window ended",
+                one(
+                    crate::auth::FORGET_FAILURES,
+                    vec![Bind::Int(now - crate::auth::FAILURE_WINDOW_MS)],
                 ),
             ),
             (
@@ -484,13 +493,5 @@ mod tests {
             serde_json::to_string_pretty(&json).unwrap(),
         )
         .unwrap();
-    }
-
-    #[test]
-    fn percentile_ranks_are_nearest_rank() {
-        assert_eq!(percentile_rank(100, 50), 49);
-        assert_eq!(percentile_rank(100, 95), 94);
-        assert_eq!(percentile_rank(1, 95), 0);
-        assert_eq!(percentile_rank(0, 50), 0);
     }
 }

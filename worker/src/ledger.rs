@@ -17,7 +17,7 @@ use crate::retry::{DeadReason, Decision};
 pub const BINDING: &str = "LEDGER";
 
 /// The schema the worker expects (`ledger_meta.schema_version`, set by the last migration).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// How long past the forward timeout a claim lasts: time to record the outcome. A live
 /// consumer never loses its claim; only a consumer that died leaves one to expire.
@@ -36,7 +36,8 @@ pub enum State {
     Retrying,
     /// Given up on (`dead_reason`): a dead letter, replayable.
     Dead,
-    /// Kept for a destination that answered 410 Gone, until the operator resumes it.
+    /// Kept for a paused destination (it answered 410 Gone, or the operator paused it), until
+    /// the operator resumes it.
     Paused,
 }
 
@@ -380,8 +381,36 @@ pub const IMPORT_GONE: &str = PAUSE_GONE;
 pub const EXPIRE_KEPT: &str = "UPDATE targets SET state = 'dead', dead_reason = ?4, \
     updated_at = ?3 WHERE delivery_id = ?1 AND destination = ?2 AND state = 'paused'";
 
+/// The operator pauses a destination: deliveries for it are kept, as for a 410, until it is
+/// resumed. A pause already there (a 410's) stays as it is. ?1 destination, ?2 now.
+pub const PAUSE_OPERATOR: &str = "INSERT INTO paused_destinations (name, reason, since) \
+    VALUES (?1, 'operator', ?2) ON CONFLICT DO NOTHING";
+
+/// A destination's pause, after [`PAUSE_OPERATOR`]. ?1 destination.
+pub const PAUSE_OF: &str = "SELECT reason, since FROM paused_destinations WHERE name = ?1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PauseRow {
+    pub reason: String,
+    pub since: u64,
+}
+
+/// Why a destination is paused (`paused_destinations.reason`).
+pub const GONE: &str = "gone";
+pub const OPERATOR: &str = "operator";
+
 /// Resuming: the destination takes deliveries again. ?1 destination.
 pub const UNPAUSE: &str = "DELETE FROM paused_destinations WHERE name = ?1";
+
+/// What the payload view needs: the body's size and KV key (`NULL` when the body is only in a
+/// queue message, or was never kept). ?1 id.
+pub const PAYLOAD_OF: &str = "SELECT size, body_key FROM deliveries WHERE id = ?1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PayloadRow {
+    pub size: u64,
+    pub body_key: Option<String>,
+}
 
 /// `/healthz`: schema version, paused destinations with what is kept for each, dead letters,
 /// and authentic bodies that were not the envelope.
@@ -559,6 +588,14 @@ mod tests {
     }
 
     #[test]
+    fn pauses_are_recorded_with_their_reason() {
+        assert!(PAUSE_GONE.contains(&format!("'{GONE}'")));
+        assert!(PAUSE_OPERATOR.contains(&format!("'{OPERATOR}'")));
+        // The operator's pause never replaces a 410's (which says what to fix).
+        assert!(PAUSE_OPERATOR.ends_with("ON CONFLICT DO NOTHING"));
+    }
+
+    #[test]
     fn claims_outlast_the_forward_timeout() {
         assert_eq!(claim_until(1_000, 10_000), 26_000);
     }
@@ -569,7 +606,7 @@ mod tests {
         for s in State::ALL {
             assert!(schema.contains(&format!("'{}'", s.as_str())), "{s:?}");
         }
-        let last = include_str!("../../migrations/0002_console_indexes.sql");
+        let last = include_str!("../../migrations/0003_admin_failures.sql");
         assert!(last.contains(&format!("SET value = '{SCHEMA_VERSION}'")));
     }
 }

@@ -31,6 +31,7 @@ pub mod responses;
 pub mod retention;
 pub mod retry;
 pub mod routes;
+pub mod stats;
 
 #[cfg(target_arch = "wasm32")]
 mod shell;

@@ -1,11 +1,12 @@
-//! Every response the worker sends: status and JSON body, decided here, sent by the shell.
-//! Errors have the core's shape, `{ "error": code, "message": ... }`; messages say what to do.
+//! Every response the worker sends: status and JSON body (or one of the console's static
+//! files), decided here, sent by the shell. Errors have the core's shape,
+//! `{ "error": code, "message": ... }`; messages say what to do.
 
 use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::ledger::{PausedRow, SCHEMA_VERSION};
+use crate::ledger::{PausedRow, GONE, SCHEMA_VERSION};
 use crate::retry::{Outcome, OutcomeKind};
 
 /// A response to send.
@@ -13,8 +14,8 @@ use crate::retry::{Outcome, OutcomeKind};
 pub struct Reply {
     pub status: u16,
     pub body: serde_json::Value,
-    /// `Allow` header, for 405.
-    pub allow: Option<&'static str>,
+    /// One more header: `Allow` for 405, `Retry-After` for 429, `Cache-Control` for a payload.
+    pub header: Option<(&'static str, String)>,
 }
 
 impl Reply {
@@ -22,8 +23,13 @@ impl Reply {
         Reply {
             status,
             body,
-            allow: None,
+            header: None,
         }
+    }
+
+    fn with(mut self, name: &'static str, value: String) -> Reply {
+        self.header = Some((name, value));
+        self
     }
 }
 
@@ -43,6 +49,10 @@ pub enum EdgeError {
     InvalidFilter(String),
     /// A replay whose body is no longer stored.
     BodyUnavailable,
+    /// A payload asked for whose body is not stored (only bodies in KV can be shown).
+    PayloadNotStored,
+    /// Too many failed sign-ins from this client: seconds until it may try again.
+    TooManyAttempts(u64),
 }
 
 impl EdgeError {
@@ -57,7 +67,8 @@ impl EdgeError {
             EdgeError::UnknownDeadLetter => "unknown_dead_letter",
             EdgeError::UnknownDelivery => "unknown_delivery",
             EdgeError::InvalidFilter(_) => "invalid_filter",
-            EdgeError::BodyUnavailable => "body_unavailable",
+            EdgeError::BodyUnavailable | EdgeError::PayloadNotStored => "body_unavailable",
+            EdgeError::TooManyAttempts(_) => "too_many_attempts",
         }
     }
 
@@ -66,20 +77,23 @@ impl EdgeError {
             EdgeError::NotFound
             | EdgeError::UnknownDestination(_)
             | EdgeError::UnknownDeadLetter
-            | EdgeError::UnknownDelivery => 404,
+            | EdgeError::UnknownDelivery
+            | EdgeError::PayloadNotStored => 404,
             EdgeError::InvalidFilter(_) => 400,
             EdgeError::BodyUnavailable => 410,
             EdgeError::InvalidConfig(_) => 500,
             EdgeError::StorageUnavailable => 503,
             EdgeError::Unauthorized => 401,
             EdgeError::UnknownEvent(_) => 400,
+            EdgeError::TooManyAttempts(_) => 429,
         }
     }
 
     pub fn message(&self) -> String {
         match self {
             EdgeError::NotFound => "no such route: AtlasBrokers deliveries go to the webhook path \
-                (see GET /healthz)"
+                (see GET /healthz); the admin API and the console at /admin/ exist only when the \
+                ADMIN_TOKEN secret is set"
                 .into(),
             EdgeError::InvalidConfig(problems) => format!(
                 "the edge verifier is misconfigured, so this delivery was not accepted; fix the \
@@ -110,6 +124,15 @@ impl EdgeError {
             EdgeError::BodyUnavailable => "this delivery's body is no longer stored (bodies of \
                 dead letters are kept 30 days): press Replay in AtlasBrokers to send it again"
                 .into(),
+            EdgeError::PayloadNotStored => "this delivery's body is not stored: bodies are kept \
+                only for dead letters and kept deliveries (30 days) and for large ones while in \
+                flight; the rest are forwarded and never stored. AtlasBrokers' webhook log has it"
+                .into(),
+            EdgeError::TooManyAttempts(seconds) => format!(
+                "too many failed sign-ins from this address: every request from it is refused \
+                 (even with the right token) for {seconds} more seconds; then sign in with the \
+                 ADMIN_TOKEN secret"
+            ),
         }
     }
 
@@ -118,7 +141,11 @@ impl EdgeError {
         if let EdgeError::InvalidConfig(problems) = self {
             body["problems"] = json!(problems);
         }
-        Reply::new(self.status(), body)
+        let reply = Reply::new(self.status(), body);
+        match self {
+            EdgeError::TooManyAttempts(seconds) => reply.with("retry-after", seconds.to_string()),
+            _ => reply,
+        }
     }
 }
 
@@ -129,7 +156,7 @@ pub fn rejected(error: &atlasbrokers_webhooks::Error) -> Reply {
         json!({ "error": error.code(), "message": error.to_string() }),
     );
     if error.http_status() == 405 {
-        reply.allow = Some("POST");
+        reply = reply.with("allow", "POST".into());
     }
     reply
 }
@@ -266,7 +293,8 @@ pub fn direct(
 /// What `/healthz` reports beside the configuration, read from the ledger by the shell.
 #[derive(Debug, Default)]
 pub struct Health {
-    /// Destinations paused (answered 410 Gone), with how many deliveries are kept for each.
+    /// Destinations paused (they answered 410 Gone, or the operator paused them), with how
+    /// many deliveries are kept for each.
     pub paused: Vec<PausedRow>,
     pub dead_letters: u64,
     /// Authentic bodies that were not the envelope: how many, the last one's time and
@@ -278,13 +306,32 @@ pub struct Health {
 }
 
 /// `GET /healthz`: names and numbers only, never secrets or URLs. 503 while misconfigured,
-/// while the ledger is unreadable or behind its migrations, or while a destination is gone,
-/// saying what to do.
+/// while the ledger is unreadable or behind its migrations, or while a destination is gone
+/// (answered 410), saying what to do. A destination the operator paused is listed with how to
+/// resume it, but is no fault: it was meant (an uptime monitor should not page for it).
 pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
     let ledger_ok = health.schema_version == Some(SCHEMA_VERSION);
-    let ok = config.problems.is_empty() && health.paused.is_empty() && ledger_ok;
-    let gone: Vec<_> = health
-        .paused
+    let (gone, paused): (Vec<&PausedRow>, Vec<&PausedRow>) =
+        health.paused.iter().partition(|p| p.reason == GONE);
+    let ok = config.problems.is_empty() && gone.is_empty() && ledger_ok;
+    let paused: Vec<_> = paused
+        .iter()
+        .map(|p| {
+            let (name, kept) = (&p.name, p.kept);
+            json!({
+                "destination": name,
+                "reason": p.reason,
+                "sinceMs": p.since,
+                "kept": kept,
+                "action": format!(
+                    "{name} is paused ({}): nothing is sent to it, and its deliveries are kept. \
+                     POST /admin/destinations/{name}/resume to send the {kept} kept, oldest first",
+                    p.reason
+                ),
+            })
+        })
+        .collect();
+    let gone: Vec<_> = gone
         .iter()
         .map(|p| {
             let name = &p.name;
@@ -335,9 +382,11 @@ pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
             "destinations": config.destinations.iter().map(|d| json!({
                 "name": d.name,
                 "events": d.events,
-                "gone": health.paused.iter().any(|p| p.name == d.name),
+                "gone": health.paused.iter().any(|p| p.name == d.name && p.reason == GONE),
+                "paused": health.paused.iter().find(|p| p.name == d.name).map(|p| &p.reason),
             })).collect::<Vec<_>>(),
             "gone": gone,
+            "paused": paused,
             "deadLetters": health.dead_letters,
             "envelopeProblems": {
                 "count": health.envelope_problems,
@@ -359,6 +408,32 @@ pub fn resuming(destination: &str, kept: usize) -> Reply {
         202,
         json!({ "status": "resuming", "destination": destination, "kept": kept }),
     )
+}
+
+/// `POST /admin/destinations/{name}/pause`: paused now or before (then with the reason and
+/// time of that pause, which stays).
+pub fn paused(destination: &str, reason: &str, since_ms: u64) -> Reply {
+    Reply::new(
+        200,
+        json!({ "status": "paused", "destination": destination, "reason": reason, "sinceMs": since_ms }),
+    )
+}
+
+/// `GET /admin/overview` (see `crate::stats`).
+pub fn overview(body: serde_json::Value) -> Reply {
+    Reply::new(200, body)
+}
+
+/// `GET /admin/deliveries/{id}/payload`: the body as text (bytes that are not UTF-8 shown as
+/// U+FFFD, and `utf8: false`), never cached by the browser.
+pub fn payload(delivery_id: &str, size: u64, body: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(body);
+    let utf8 = matches!(text, std::borrow::Cow::Borrowed(_));
+    Reply::new(
+        200,
+        json!({ "deliveryId": delivery_id, "size": size, "utf8": utf8, "body": text }),
+    )
+    .with("cache-control", "no-store".into())
 }
 
 /// `POST /admin/test/{destination}`: 200 when the destination accepted the sample, else 502.
@@ -468,6 +543,47 @@ pub fn bulk_replay(matched: usize, replayed: usize, failed: usize, dry_run: bool
     )
 }
 
+/// One of the operator console's static files (embedded: no CDN, works offline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asset {
+    pub content_type: &'static str,
+    pub body: &'static str,
+}
+
+/// The console's file at `path`, if it is one.
+pub fn console_asset(path: &str) -> Option<Asset> {
+    let (content_type, body) = match path {
+        "/admin" | "/admin/" => (
+            "text/html; charset=utf-8",
+            include_str!("../console/index.html"),
+        ),
+        "/admin/console.js" => (
+            "text/javascript; charset=utf-8",
+            include_str!("../console/console.js"),
+        ),
+        "/admin/console.css" => (
+            "text/css; charset=utf-8",
+            include_str!("../console/console.css"),
+        ),
+        _ => return None,
+    };
+    Some(Asset { content_type, body })
+}
+
+/// Sent with every console file: the page runs only its own script and style, talks only to
+/// its own origin, and cannot be framed; nothing is cached without asking.
+pub const CONSOLE_HEADERS: [(&str, &str); 5] = [
+    (
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cache-control", "no-cache"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,7 +594,10 @@ mod tests {
         assert_eq!(r.status, 401);
         assert_eq!(r.body["error"], "signature_mismatch");
         let r = rejected(&atlasbrokers_webhooks::Error::MethodNotAllowed);
-        assert_eq!((r.status, r.allow), (405, Some("POST")));
+        assert_eq!(
+            (r.status, r.header),
+            (405, Some(("allow", "POST".to_owned())))
+        );
     }
 
     #[test]
@@ -586,6 +705,154 @@ mod tests {
     }
 
     #[test]
+    fn an_operators_pause_is_reported_but_is_no_fault() {
+        let config = config_of(&[
+            ("ATLAS_WEBHOOK_SECRET", "whsec_x"),
+            ("ZAPIER_HOOK_URL", "https://hooks.zapier.com/x"),
+            ("MAKE_HOOK_URL", "https://hook.make.com/y"),
+        ]);
+        let pause = |name: &str, reason: &str| PausedRow {
+            name: name.into(),
+            reason: reason.into(),
+            since: 7,
+            kept: 2,
+        };
+        let mut health = ready();
+        health.paused = vec![pause("make", "operator")];
+        let r = healthz(&config, "0", &health);
+        assert_eq!((r.status, &r.body["ok"]), (200, &json!(true)));
+        assert_eq!(r.body["gone"], json!([]));
+        assert_eq!(r.body["paused"][0]["reason"], "operator");
+        assert_eq!(r.body["paused"][0]["kept"], 2);
+        let action = r.body["paused"][0]["action"].as_str().unwrap();
+        assert!(
+            action.contains("POST /admin/destinations/make/resume to send the 2 kept"),
+            "{action}"
+        );
+        let names: Vec<_> = r.body["destinations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["name"].clone(), d["paused"].clone(), d["gone"].clone()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (json!("zapier"), json!(null), json!(false)),
+                (json!("make"), json!("operator"), json!(false))
+            ]
+        );
+        // A 410 elsewhere still needs the operator: 503.
+        health.paused.push(pause("zapier", "gone"));
+        let r = healthz(&config, "0", &health);
+        assert_eq!((r.status, &r.body["ok"]), (503, &json!(false)));
+        assert_eq!(r.body["gone"][0]["destination"], "zapier");
+        assert_eq!(r.body["paused"].as_array().unwrap().len(), 1);
+        assert_eq!(r.body["destinations"][0]["gone"], true);
+    }
+
+    #[test]
+    fn too_many_attempts_says_when_to_come_back() {
+        let r = EdgeError::TooManyAttempts(840).reply();
+        assert_eq!(
+            (r.status, &r.body["error"]),
+            (429, &json!("too_many_attempts"))
+        );
+        assert_eq!(r.header, Some(("retry-after", "840".to_owned())));
+        assert!(r.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("840 more seconds"));
+        assert_eq!(EdgeError::Unauthorized.reply().header, None);
+    }
+
+    #[test]
+    fn payloads_are_text_and_never_cached() {
+        let r = payload("abc", 11, br#"{"a":"\u00e9"}"#);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body["body"], r#"{"a":"\u00e9"}"#);
+        assert_eq!(
+            (r.body["size"].as_u64(), r.body["utf8"].as_bool()),
+            (Some(11), Some(true))
+        );
+        assert_eq!(r.header, Some(("cache-control", "no-store".to_owned())));
+        let r = payload("abc", 2, &[0xff, b'x']);
+        assert_eq!(
+            (r.body["body"].as_str(), r.body["utf8"].as_bool()),
+            (Some("\u{fffd}x"), Some(false))
+        );
+        let missing = EdgeError::PayloadNotStored.reply();
+        assert_eq!(
+            (missing.status, &missing.body["error"]),
+            (404, &json!("body_unavailable"))
+        );
+        assert!(missing.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("dead letters and kept deliveries"));
+        let r = paused("make", "operator", 5);
+        assert_eq!(
+            r.body,
+            json!({"status": "paused", "destination": "make", "reason": "operator", "sinceMs": 5})
+        );
+    }
+
+    #[test]
+    fn the_console_is_three_files_under_a_strict_policy() {
+        let page = console_asset("/admin/").unwrap();
+        assert_eq!(console_asset("/admin"), Some(page));
+        assert_eq!(page.content_type, "text/html; charset=utf-8");
+        assert!(
+            page.body.contains("/admin/console.js") && page.body.contains("/admin/console.css")
+        );
+        assert_eq!(
+            console_asset("/admin/console.js").unwrap().content_type,
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            console_asset("/admin/console.css").unwrap().content_type,
+            "text/css; charset=utf-8"
+        );
+        for other in [
+            "/admin/overview",
+            "/admin/console.js/",
+            "/admin//",
+            "/admin/index.html",
+            "/",
+        ] {
+            assert_eq!(console_asset(other), None, "{other}");
+        }
+        let csp = CONSOLE_HEADERS[0].1;
+        for part in [
+            "default-src 'none'",
+            "script-src 'self';",
+            "frame-ancestors 'none'",
+            "connect-src 'self'",
+        ] {
+            assert!(csp.contains(part), "{part}");
+        }
+        assert!(!csp.contains("unsafe"));
+        // The page keeps to it: no inline script, style or handler, no script from elsewhere.
+        let html = page.body.to_ascii_lowercase();
+        for banned in [
+            "<style",
+            " style=",
+            "<script>",
+            "javascript:",
+            "src=\"http",
+            "src=\"//",
+        ] {
+            assert!(!html.contains(banned), "{banned}");
+        }
+        let handler = html.split(" on").skip(1).any(|rest| {
+            let name: String = rest.chars().take_while(char::is_ascii_lowercase).collect();
+            !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
+        });
+        assert!(!handler, "an inline event handler");
+        assert!(EdgeError::NotFound.message().contains("ADMIN_TOKEN"));
+    }
+
+    #[test]
     fn healthz_says_when_the_ledger_needs_its_migrations() {
         let config = config_of(&[
             ("ATLAS_WEBHOOK_SECRET", "whsec_x"),
@@ -671,6 +938,8 @@ mod tests {
             EdgeError::UnknownDelivery,
             EdgeError::InvalidFilter("limit must be from 1 to 500".into()),
             EdgeError::BodyUnavailable,
+            EdgeError::PayloadNotStored,
+            EdgeError::TooManyAttempts(1),
         ] {
             let r = e.reply();
             assert_eq!(r.body["error"], e.code());

@@ -1,32 +1,114 @@
-//! The admin API, only when the ADMIN_TOKEN secret is set: deliveries and their attempts, dead
-//! letters (list, replay one, replay all matching a filter), resuming a paused destination, and
-//! test sends. Everything it shows comes from the ledger; payloads never leave KV except
-//! toward a destination.
+//! The admin API, only when the ADMIN_TOKEN secret is set: the overview, deliveries and their
+//! attempts, dead letters (list, replay one, replay all matching a filter), pausing and resuming
+//! a destination, and test sends. Everything it shows comes from the ledger; a payload leaves KV
+//! only toward a destination, or when the operator asks to see one (an audit line says so).
+//! Failed sign-ins are counted per client in the ledger and limited (`crate::auth`).
 
 use atlasbrokers_webhooks::{delivery_id, EventType};
 use serde_json::json;
 use worker::{Env, Method, Request};
 
-use super::ledger::{self, int, rows, rows_of, text, Db};
-use super::{bodies, forward, now_ms, DELIVERIES};
-use crate::auth::bearer_matches;
+use super::ledger::{self, int, rows, rows_of, stmt, text, Db};
+use super::{bodies, forward, log_line, now_ms, DELIVERIES};
+use crate::auth::{self, bearer_matches, Failures};
 use crate::config::{Config, Mode};
 use crate::filters::{self, parse_dead_letter_id, Filter, MAX_LIMIT};
 use crate::headers::Forwarded;
-use crate::ledger::{DeliveryIdRow, State, EXPIRE_KEPT, KEPT_FOR, RESTART, UNDO_RESTART, UNPAUSE};
+use crate::ledger::{
+    DeliveryIdRow, PauseRow, PausedRow, PayloadRow, State, EXPIRE_KEPT, KEPT_FOR, PAUSED, PAUSE_OF,
+    PAUSE_OPERATOR, PAYLOAD_OF, RESTART, UNDO_RESTART, UNPAUSE,
+};
 use crate::message::replay_message;
 use crate::responses::{self, DestinationResult, EdgeError, NotSent, Reply};
 use crate::retry::DeadReason;
+use crate::stats;
 
 pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     // Without a token the admin API does not exist.
     let Some(token) = &config.admin_token else {
         return EdgeError::NotFound.reply();
     };
-    let authorization = req.headers().get("authorization").ok().flatten();
-    if !bearer_matches(authorization.as_deref(), token) {
+    let db = ledger::open(env);
+    let header = |name| req.headers().get(name).ok().flatten();
+    let client = auth::client_key(header("cf-connecting-ip").as_deref());
+    // Before the token: a blocked client learns nothing, not even that it found the token.
+    let failures = match &db {
+        Some(db) => failures_of(db, &client).await,
+        None => None,
+    };
+    let Some(failures) = failures else {
+        // Fail open: the token still guards the API, only unthrottled; said in the log.
+        log_line(auth::failures_not_counted());
+        return if bearer_matches(header("authorization").as_deref(), token) {
+            route(req, env, config, db).await
+        } else {
+            EdgeError::Unauthorized.reply()
+        };
+    };
+    if let Some(seconds) = auth::blocked(failures.as_ref(), now_ms()) {
+        return EdgeError::TooManyAttempts(seconds).reply();
+    }
+    let Some(db) = db else {
+        return EdgeError::StorageUnavailable.reply();
+    };
+    if !bearer_matches(header("authorization").as_deref(), token) {
+        count_failure(&db, &client).await;
         return EdgeError::Unauthorized.reply();
     }
+    if failures.is_some() {
+        let _ = ledger::run(&db, auth::CLEAR_FAILURES, &[text(&client)]).await;
+    }
+    route(req, env, config, Some(db)).await
+}
+
+/// The client's failed sign-ins: `Some(None)` when it has none, `None` when the ledger could
+/// not say.
+async fn failures_of(db: &Db, client: &str) -> Option<Option<Failures>> {
+    rows_of::<Failures>(db, auth::FAILURES_OF, &[text(client)])
+        .await
+        .ok()
+        .map(|rows| rows.into_iter().next())
+}
+
+/// Counts a failed sign-in (and forgets windows that ended); logs the one that blocks.
+async fn count_failure(db: &Db, client: &str) {
+    let now = now_ms();
+    let window = auth::FAILURE_WINDOW_MS;
+    let batch = || {
+        Ok::<_, worker::Error>(vec![
+            stmt(
+                db,
+                auth::COUNT_FAILURE,
+                &[text(client), int(now), int(window)],
+            )?,
+            stmt(
+                db,
+                auth::FORGET_FAILURES,
+                &[int(now.saturating_sub(window))],
+            )?,
+        ])
+    };
+    let counted = match batch() {
+        Ok(batch) => db.batch(batch).await.ok(),
+        Err(_) => None,
+    };
+    let after = counted
+        .as_ref()
+        .and_then(|results| results.first())
+        .and_then(|first| first.results::<Failures>().ok())
+        .and_then(|rows| rows.into_iter().next());
+    match after {
+        Some(after) if auth::just_blocked(&after) => {
+            let seconds = auth::blocked(Some(&after), now).unwrap_or(0);
+            log_line(&auth::sign_in_blocked(client, seconds));
+        }
+        Some(_) => {}
+        None => log_line(auth::failures_not_counted()),
+    }
+}
+
+/// An authorized request, to its endpoint.
+async fn route(req: Request, env: &Env, config: &Config, db: Option<Db>) -> Reply {
     // From the raw URL: worker's Url parsing would link the `url` crate's IDNA tables
     // (~150 KB) into the upload. Filter values need no percent-decoding (names and numbers).
     let url = req.inner().url();
@@ -39,7 +121,7 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
         let event = crate::routes::query_param(&url, "event").unwrap_or("deal.won");
         return test_send(config, destination, event).await;
     }
-    let Some(db) = ledger::open(env) else {
+    let Some(db) = db else {
         return EdgeError::StorageUnavailable.reply();
     };
     let filter = || filters::parse(query).map_err(|e| EdgeError::InvalidFilter(e).reply());
@@ -62,7 +144,10 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
             Ok(f) => deliveries(&db, &f).await,
             Err(reply) => return reply,
         },
+        (Method::Get, ["admin", "overview"]) => overview(&db, config).await,
         (Method::Get, ["admin", "deliveries", id]) => delivery(&db, id).await,
+        (Method::Get, ["admin", "deliveries", id, "payload"]) => payload(env, &db, id).await,
+        (Method::Post, ["admin", "destinations", name, "pause"]) => pause(&db, config, name).await,
         (Method::Post, ["admin", "destinations", name, "resume"]) => {
             resume(env, &db, config, name).await
         }
@@ -119,6 +204,103 @@ async fn delivery(db: &Db, id: &str) -> worker::Result<Reply> {
         json!(targets.results::<serde_json::Value>()?),
         json!(attempts.results::<serde_json::Value>()?),
     ))
+}
+
+/// The console's first screen, from one batch (see `crate::stats`).
+async fn overview(db: &Db, config: &Config) -> worker::Result<Reply> {
+    let now = now_ms();
+    let windows = stats::windows(now);
+    let names: Vec<&str> = config
+        .destinations
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    let names = serde_json::to_string(&names).unwrap_or_else(|_| "[]".into());
+    let results = db
+        .batch(vec![
+            stmt(
+                db,
+                stats::LATENCY,
+                &[
+                    text(&names),
+                    int(windows.day_start),
+                    int(windows.hour_start),
+                ],
+            )?,
+            stmt(db, stats::STATE_COUNTS, &[])?,
+            stmt(db, stats::LAST_SUCCESS, &[text(&names)])?,
+            stmt(db, stats::PER_MINUTE, &[int(windows.minutes_from)])?,
+            stmt(db, PAUSED, &[])?,
+        ])
+        .await?;
+    let [latency, counts, last_success, minutes, paused] = results.as_slice() else {
+        return Ok(EdgeError::StorageUnavailable.reply());
+    };
+    let rows = stats::Rows {
+        latency: latency.results()?,
+        counts: counts.results()?,
+        last_success: last_success.results()?,
+        minutes: minutes.results()?,
+        paused: paused.results::<PausedRow>()?,
+    };
+    Ok(responses::overview(stats::overview(
+        config,
+        crate::VERSION,
+        now,
+        &rows,
+    )))
+}
+
+/// A delivery's body, shown because the operator asked (logged, without the body). Only
+/// bodies in KV can be shown: those of dead letters, kept deliveries and large ones in flight.
+async fn payload(env: &Env, db: &Db, id: &str) -> worker::Result<Reply> {
+    if !is_delivery_id(id) {
+        return Ok(EdgeError::UnknownDelivery.reply());
+    }
+    let Some(row) = rows_of::<PayloadRow>(db, PAYLOAD_OF, &[text(id)])
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(EdgeError::UnknownDelivery.reply());
+    };
+    let Some(key) = row.body_key else {
+        return Ok(EdgeError::PayloadNotStored.reply());
+    };
+    let Some(kv) = bodies::store(env) else {
+        return Ok(EdgeError::StorageUnavailable.reply());
+    };
+    match bodies::get(&kv, &key).await {
+        Ok(Some(body)) => {
+            log_line(&auth::payload_viewed(id, row.size));
+            Ok(responses::payload(id, row.size, &body))
+        }
+        Ok(None) => Ok(EdgeError::PayloadNotStored.reply()),
+        Err(()) => Ok(EdgeError::StorageUnavailable.reply()),
+    }
+}
+
+/// Pauses a destination for the operator: from now on its deliveries are kept (queue mode) or
+/// answered 502 `paused` (direct mode), until it is resumed. A pause already there stays.
+async fn pause(db: &Db, config: &Config, name: &str) -> worker::Result<Reply> {
+    if !config.destinations.iter().any(|d| d.name == name) {
+        return Ok(EdgeError::UnknownDestination(name.to_owned()).reply());
+    }
+    let results = db
+        .batch(vec![
+            stmt(db, PAUSE_OPERATOR, &[text(name), int(now_ms())])?,
+            stmt(db, PAUSE_OF, &[text(name)])?,
+        ])
+        .await?;
+    let Some(pause) = results
+        .get(1)
+        .map(|r| r.results::<PauseRow>())
+        .transpose()?
+        .and_then(|rows| rows.into_iter().next())
+    else {
+        return Ok(EdgeError::StorageUnavailable.reply());
+    };
+    Ok(responses::paused(name, &pause.reason, pause.since))
 }
 
 fn is_delivery_id(id: &str) -> bool {

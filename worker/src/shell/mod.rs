@@ -3,6 +3,7 @@
 
 mod admin;
 mod bodies;
+mod console;
 mod consume;
 mod forward;
 mod health;
@@ -86,6 +87,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         receive::handle(req, &env, &ctx, &config).await
     } else if path == "/healthz" && req.method() == Method::Get {
         health::handle(&env, &config).await
+    } else if let (Some(asset), Method::Get | Method::Head, Some(_)) = (
+        crate::responses::console_asset(&path),
+        req.method(),
+        &config.admin_token,
+    ) {
+        return console::serve(asset);
     } else if path.starts_with("/admin/") {
         admin::handle(req, &env, &config).await
     } else {
@@ -108,8 +115,8 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
 
 pub(crate) fn to_response(reply: &Reply) -> Result<Response> {
     let response = Response::from_json(&reply.body)?.with_status(reply.status);
-    if let Some(allow) = reply.allow {
-        response.headers().set("allow", allow)?;
+    if let Some((name, value)) = &reply.header {
+        response.headers().set(name, value)?;
     }
     Ok(response)
 }
