@@ -51,8 +51,11 @@ pub(crate) async fn handle(req: Request, env: &Env, config: &Config) -> Reply {
     let Some(db) = db else {
         return EdgeError::StorageUnavailable.reply();
     };
-    if !bearer_matches(header("authorization").as_deref(), token) {
-        count_failure(&db, &client).await;
+    let authorization = header("authorization");
+    if !bearer_matches(authorization.as_deref(), token) {
+        if auth::presented(authorization.as_deref()) {
+            count_failure(&db, &client).await;
+        }
         return EdgeError::Unauthorized.reply();
     }
     if failures.is_some() {
