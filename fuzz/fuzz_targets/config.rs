@@ -43,6 +43,7 @@ const NAMES: &[&str] = &[
     "RETRY_AFTER_MAX_SECONDS",
     "DEDUP_TTL_SECONDS",
     "BODY_TTL_SECONDS",
+    "LEDGER_RETENTION_DAYS",
     "DELIVERY_QUEUE",
     "DELIVERY_MODE",
     "WEBHOOK_PATH",
@@ -385,9 +386,20 @@ fn check(env: &HashMap<String, String>, queue_bound: bool) {
         get("DELIVERY_QUEUE").unwrap_or_else(|| config::DEFAULT_DELIVERY_QUEUE.to_owned())
     );
     assert!(
-        !c.problems.iter().any(|p| p.contains("LEDGER")),
+        !c.problems.iter().any(|p| p.contains("no LEDGER")),
         "the ledger is bound"
     );
+    // The retention: the value used when valid; never a silent default when not (it might
+    // prune sooner than the operator meant).
+    match c.ledger_retention_days {
+        Some(days) => number("LEDGER_RETENTION_DAYS", days, 1, 3650),
+        None => assert!(
+            c.problems
+                .iter()
+                .any(|p| p.starts_with("LEDGER_RETENTION_DAYS")),
+            "no retention without a LEDGER_RETENTION_DAYS problem"
+        ),
+    }
 
     // Flags: "true" or "false" (absent: false), anything else a problem.
     for (flag, value) in [
