@@ -296,6 +296,8 @@
     }
     document.title = TITLES[view] + " · Deliveries console";
     if (navigated) main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+    // The header names the mode and version; the filters list the destinations.
+    if (!state.health) await health().catch(() => null);
     // Keep keyboard focus across a refresh: interactive elements have stable ids.
     const focused = !navigated && document.activeElement && document.activeElement.id;
     let content;
@@ -308,7 +310,7 @@
           h("button", { type: "button", id: "retry", onclick: () => render(false) }, "Try again"))];
     }
     if (!current()) return;
-    main.replaceChildren(...content);
+    main.replaceChildren(...[content].flat(Infinity).filter(Boolean));
     main.setAttribute("aria-busy", "false");
     const again = focused && $(focused);
     if (again) again.focus();
@@ -342,35 +344,32 @@
     for (const g of hz.gone || []) problems.push(g.action);
     if (hz.ledger && hz.ledger.state !== "ok" && hz.ledger.action) problems.push("The delivery ledger is " + hz.ledger.state.replace("_", " ") + ": " + hz.ledger.action);
     const dead = dests.reduce((n, d) => n + (d.deadLetters || 0), 0);
-    const headline = problems.length || attention.length || dead
-      ? "Needs attention: " + [
+    const env = hz.envelopeProblems;
+    const fine = !problems.length && !attention.length && !dead;
+    const headline = fine
+      ? "Everything is arriving: every destination is healthy."
+      : "Needs attention: " + [
         attention.length && attention.map((d) => `${d.name} is ${d.status}`).join(", "),
         dead && plural(dead, "dead letter"),
-        problems.length && plural(problems.length, "problem"),
-      ].filter(Boolean).join("; ") + "."
-      : "Everything is arriving: every destination is healthy.";
+        problems.length && plural(problems.length, "configuration problem"),
+      ].filter(Boolean).join("; ") + ".";
     const mode = o.mode === "direct"
       ? "Direct mode: each delivery is forwarded while AtlasBrokers waits; when one fails, AtlasBrokers is told, and its Replay sends it again."
       : "Queue mode: deliveries are accepted at once and forwarded in the background, with automatic retries.";
-    const items = [];
-    items.push(heading("Overview"));
-    items.push(h("section", { class: "card", "aria-label": "Summary" },
-      h("p", { class: "status-line" }, h("strong", null, headline)),
-      h("p", { class: "explain" }, mode, " Updated ", clock(o.nowMs || Date.now()), "; refreshes every 15 seconds while this tab is visible.")));
-    if (problems.length || dead || (hz.envelopeProblems && hz.envelopeProblems.count)) {
-      const list = h("ul", null, problems.map((p) => h("li", null, p)));
-      if (dead) list.append(h("li", null, plural(dead, "delivery", "deliveries") + " failed for good (dead letters). ",
-        h("a", { href: "#/dead-letters" }, "See why and replay them"), "."));
-      const env = hz.envelopeProblems;
-      if (env && env.count) list.append(h("li", null, `${plural(env.count, "authentic delivery", "authentic deliveries")} did not have the expected shape (last: ${env.last}); they were forwarded anyway, marked with X-Atlas-Envelope-Problem.`));
-      items.push(h("section", { class: "card problems", "aria-labelledby": "problems-title" },
-        h("h2", { id: "problems-title" }, "What needs you"), list));
-    }
-    items.push(h("section", { "aria-labelledby": "dest-title" },
-      h("h2", { id: "dest-title" }, "Destinations"),
-      dests.length ? h("div", { class: "grid" }, dests.map((d) => destinationCard(d, hz))) : h("p", { class: "card" }, "No destination is configured: set ZAPIER_HOOK_URL or MAKE_HOOK_URL (see README, Configuration).")));
-    if (o.perMinute) items.push(chart(o.perMinute));
-    return items;
+    const list = h("ul", { class: "problems" }, problems.map((p) => h("li", null, p)));
+    if (dead) list.append(h("li", null, plural(dead, "delivery", "deliveries") + " failed for good (dead letters). ", h("a", { href: "#/dead-letters", id: "see-dead-letters" }, "See why and replay them"), "."));
+    if (env && env.count) list.append(h("li", null, `${plural(env.count, "authentic delivery", "authentic deliveries")} did not have the expected shape (last: ${env.last}); they were forwarded anyway, marked with X-Atlas-Envelope-Problem.`));
+    return [
+      heading("Overview"),
+      h("section", { class: "card summary " + (fine ? "fine" : "attention"), "aria-label": "Summary" },
+        h("p", { class: "status-line" }, h("strong", null, headline)),
+        list.childElementCount ? list : null,
+        h("p", { class: "explain" }, mode, " Updated ", clock(o.nowMs || Date.now()), "; refreshed every 15 seconds while this tab is visible.")),
+      h("section", { "aria-labelledby": "dest-title" },
+        h("h2", { id: "dest-title", class: "sr-only" }, "Destinations"),
+        dests.length ? h("div", { class: "grid" }, dests.map((d) => destinationCard(d, hz))) : h("p", { class: "card" }, "No destination is configured: set ZAPIER_HOOK_URL or MAKE_HOOK_URL (see README, Configuration).")),
+      o.perMinute ? chart(o.perMinute) : null,
+    ];
   }
   function statusText(d) {
     const who = product(d.host);
@@ -386,15 +385,13 @@
     }
   }
   function stats(d) {
-    const row = (label, f) => h("tr", null, h("th", { scope: "row" }, label), h("td", { class: "num" }, f(d.hour || {})), h("td", { class: "num" }, f(d.day || {})));
+    const row = (label, p) => h("tr", null, h("th", { scope: "row" }, label),
+      h("td", { class: "num" }, String(p.attempts ?? 0)), h("td", { class: "num" }, percent(p.successRate)),
+      h("td", { class: "num" }, latency(p.p50Ms)), h("td", { class: "num" }, latency(p.p95Ms)));
     return h("table", { class: "stats" },
-      h("caption", { class: "sr-only" }, `Forwarding to ${d.name}, last hour and last 24 hours`),
-      h("thead", null, h("tr", null, h("td"), h("th", { scope: "col", class: "num" }, "Last hour"), h("th", { scope: "col", class: "num" }, "Last 24 h"))),
-      h("tbody", null,
-        row("Attempts", (p) => String(p.attempts ?? 0)),
-        row("Accepted", (p) => percent(p.successRate)),
-        row("Typical time (p50)", (p) => latency(p.p50Ms)),
-        row("Slowest 5 % (p95)", (p) => latency(p.p95Ms))));
+      h("caption", { class: "sr-only" }, `Forwarding to ${d.name} over the last hour and the last day`),
+      h("thead", null, h("tr", null, h("td"), ["Attempts", "Accepted", "Typical time (p50)", "Slowest 5 % (p95)"].map((c) => h("th", { scope: "col", class: "num" }, c)))),
+      h("tbody", null, row("Last hour", d.hour || {}), row("Last day", d.day || {})));
   }
   function destinationCard(d, hz) {
     const name = d.name;
@@ -402,7 +399,7 @@
     const routes = ((hz.destinations || []).find((x) => x.name === name) || {}).events || [];
     const routed = EVENTS.filter((e) => routes.some((p) => matches(p, e)));
     const chosen = state.testEvent[name] || routed[0] || "deal.won";
-    const select = h("select", { id: "test-event-" + name, onchange: (e) => (state.testEvent[name] = e.target.value) },
+    const select = h("select", { id: "test-event-" + name, "aria-describedby": "test-help-" + name, onchange: (e) => (state.testEvent[name] = e.target.value) },
       routed.length ? h("optgroup", { label: "Sent to " + name }, routed.map((e) => h("option", { value: e }, e))) : null,
       h("optgroup", { label: routed.length ? "Other events" : "Events" }, EVENTS.filter((e) => !routed.includes(e)).map((e) => h("option", { value: e }, e))));
     select.value = chosen;
@@ -412,23 +409,24 @@
       ? h("button", { type: "button", id: "resume-" + name, onclick: (e) => act(e.currentTarget, () => resume(name)) }, "Resume")
       : h("button", { type: "button", class: "danger", id: "pause-" + name, onclick: (e) => act(e.currentTarget, () => pause(name)) }, "Pause");
     const send = h("button", { type: "button", class: "quiet", id: "test-send-" + name, onclick: (e) => act(e.currentTarget, () => testSend(name, select.value, result)) }, "Send test");
+    const who = product(d.host);
+    const kpi = (term, value) => h("div", null, h("dt", null, term), h("dd", null, value));
     return h("article", { class: "card dest", "aria-labelledby": "dest-" + name, "data-destination": name },
-      h("div", { class: "row spread" }, h("h3", { id: "dest-" + name }, name), badge(label, cls)),
-      h("p", { class: "muted small" }, "Sends to ", h("span", { class: "mono" }, d.host || "?")),
+      h("div", { class: "row spread" },
+        h("div", { class: "row" }, h("h3", { id: "dest-" + name }, name), badge(label, cls)),
+        h("span", { class: "muted small" }, "sends to ", h("span", { class: "mono" }, d.host || "?"))),
       h("p", { class: "explain" }, statusText(d)),
-      h("dl", { class: "facts" },
-        h("dt", null, "Last accepted"), h("dd", null, when(d.lastSuccessAtMs)),
-        h("dt", null, "Waiting to retry"), h("dd", null, String(d.retrying || 0)),
-        held || d.kept ? [h("dt", null, "Kept while paused"), h("dd", null, String(d.kept || 0))] : null,
-        h("dt", null, "Dead letters"), h("dd", null, d.deadLetters
-          ? h("a", { href: "#/dead-letters?destination=" + encodeURIComponent(name) }, String(d.deadLetters))
-          : "0")),
+      h("dl", { class: "kpis" },
+        kpi("Last accepted", d.lastSuccessAtMs ? [fmt(d.lastSuccessAtMs), " ", h("span", { class: "muted small" }, "(" + relative(d.lastSuccessAtMs) + ")")] : h("span", { class: "muted" }, "never")),
+        kpi("Waiting to retry", String(d.retrying || 0)),
+        held || d.kept ? kpi("Kept while paused", String(d.kept || 0)) : null,
+        kpi("Dead letters", d.deadLetters ? h("a", { href: "#/dead-letters?destination=" + encodeURIComponent(name), id: "dead-of-" + name }, String(d.deadLetters)) : "0")),
       stats(d),
-      h("div", { class: "row", role: "group", "aria-label": "Actions for " + name },
+      h("div", { class: "row actions", role: "group", "aria-label": "Actions for " + name },
         toggle,
-        h("a", { href: "#/deliveries?destination=" + encodeURIComponent(name) }, "Its deliveries")),
-      h("div", { class: "row bottom" }, h("div", null, h("label", { for: select.id }, "Test event"), select), send),
-      h("p", { class: "explain small" }, `Sends the catalog's sample of the event (every field filled) so ${product(d.host) === "The destination" ? "the destination" : product(d.host)} can learn its fields. Not recorded here.`),
+        h("a", { href: "#/deliveries?destination=" + encodeURIComponent(name), id: "deliveries-of-" + name }, "Its deliveries")),
+      h("div", { class: "row actions test" }, h("label", { for: select.id, class: "inline" }, "Test event"), select, send),
+      h("p", { class: "explain small", id: "test-help-" + name }, `Send test: the catalog's sample of the event, every field filled, so ${who === "The destination" ? "the destination" : who} can learn its fields (not recorded here).`),
       result);
   }
   async function pause(name) {
@@ -474,10 +472,10 @@
   /** Deliveries per minute over the last hour, stacked by what became of them. */
   function chart(per) {
     const minutes = per.minutes || [];
-    const W = 760, H = 200, L = 34, B = 22, T = 8;
+    const W = 760, H = 160, L = 34, B = 22, T = 8;
     const total = (m) => SERIES.reduce((n, [k]) => n + (m[k] || 0), 0);
     const max = Math.max(1, ...minutes.map(total));
-    const top = max <= 4 ? max : Math.ceil(max / 4) * 4;
+    const top = max <= 2 ? max : Math.ceil(max / 2) * 2;
     const bw = (W - L) / Math.max(minutes.length, 1);
     const y = (v) => H - B - (v / top) * (H - B - T);
     const sums = Object.fromEntries(SERIES.map(([k]) => [k, minutes.reduce((n, m) => n + (m[k] || 0), 0)]));
@@ -596,7 +594,6 @@
   const DELIVERY_FILTERS = ["event", "destination", "state", "from", "to"];
   async function deliveriesView(r) {
     const p = r.params;
-    if (!state.health) await health();
     const res = await api("GET", "/admin/deliveries?" + apiQuery(p, [...DELIVERY_FILTERS, "before"], { limit: PAGE }));
     // A filter by outcome alone walks destinations: a delivery may come once per destination.
     const seenIds = new Set();
@@ -734,7 +731,6 @@
   const DEAD_FILTERS = ["destination", "event", "reason", "from", "to"];
   async function deadLettersView(r) {
     const p = r.params;
-    if (!state.health) await health();
     const filter = apiQuery(p, DEAD_FILTERS, { limit: 500 });
     const [res, dry] = await Promise.all([
       api("GET", "/admin/dead-letters?" + apiQuery(p, [...DEAD_FILTERS, "before"], { limit: PAGE })),
@@ -766,7 +762,7 @@
       h("p", { class: "explain" }, "Deliveries a destination refused or never accepted after every attempt. Fix the cause (the Zap or scenario, its hook URL), then replay them: each is sent again from its first attempt. Their stored copies are kept 30 days."),
       filterForm("dead-letters", p, DEAD_FILTERS),
       h("section", { class: "card", "aria-label": "Dead letters list" },
-        h("div", { class: "row spread" }, h("p", { class: "muted small" }, "Newest first. ", plural(matched, "dead letter") + (matched >= 500 ? " or more" : "") + " match: " + describe(p, DEAD_FILTERS) + "."), bulk),
+        h("div", { class: "row spread" }, h("p", { class: "muted small" }, "Newest first. ", plural(matched, "dead letter matches", "dead letters match") + (matched >= 500 ? " (or more)" : "") + ": " + describe(p, DEAD_FILTERS) + "."), bulk),
         table, pager("dead-letters", p, letters, (l) => l.receivedAtMs))];
   }
   async function replayAll(p) {

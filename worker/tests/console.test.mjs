@@ -66,6 +66,7 @@ before(async () => {
     document.addEventListener("securitypolicyviolation", (e) => window.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
   });
   page = await context.newPage();
+  page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => consoleErrors.push("pageerror: " + e.message));
   page.on("console", (m) => {
     if (m.type() !== "error") return;
@@ -139,7 +140,7 @@ test("the console is served under its strict policy; a wrong token is refused, t
   await page.evaluate(() => document.body.append(Object.assign(document.createElement("script"), { textContent: "window.ran = 1" })));
   await eventually(() => {
     assert.equal(cspViolations.length, 1);
-    assert.ok(consoleErrors.some((e) => e.includes("Refused to execute inline script")));
+    assert.ok(consoleErrors.some((e) => /inline script/i.test(e)));
   }, 5_000, 50);
   assert.equal(await page.evaluate(() => window.ran), undefined);
   cspViolations.length = 0;
@@ -224,7 +225,7 @@ test("a destination answering 500 then 200 shows the retry in the delivery's tim
   assert.equal(await page.locator("section:has(#target-make) .badge").textContent(), "delivered");
   assert.match(await page.locator("section:has(#target-make)").textContent(), /Accepted .* after 2 attempts/);
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, "console-delivery.png") });
+  await page.screenshot({ path: path.join(SHOTS, "console-delivery.png"), fullPage: true });
 });
 
 test("a payload stays out of the page until asked for, and showing it is audited", async () => {
@@ -343,21 +344,22 @@ test("a test send reaches the destination with every field of the catalog's samp
 
 /** Every element that Tab reaches from the top of the page, as `tag#id|href|text`. */
 async function tabStops() {
-  await page.evaluate(() => {
-    document.activeElement?.blur();
-    window.scrollTo(0, 0);
-  });
-  const stops = [];
-  for (let i = 0; i < 300; i++) {
+  // From the first element of the page (the skip link).
+  await page.focus("#skip");
+  const stops = ["a#skip|#main|Skip to content"];
+  let last = stops[0];
+  for (let i = 0; i < 400; i++) {
     await page.keyboard.press("Tab");
     const key = await page.evaluate(() => {
       const el = document.activeElement;
       if (!el || el === document.body) return null;
       return `${el.tagName.toLowerCase()}#${el.id}|${el.getAttribute("href") ?? ""}|${el.textContent.trim().slice(0, 40)}`;
     });
-    if (key === null) continue;
-    if (stops.includes(key)) break;
-    stops.push(key);
+    // Outside the page, or still inside one control (a date input's fields).
+    if (key === null || key === last) continue;
+    if (key === stops[0]) break; // round again
+    if (!stops.includes(key)) stops.push(key);
+    last = key;
   }
   return stops;
 }
@@ -377,7 +379,7 @@ test("the keyboard alone reaches every action on every view, and works them", as
     const want = await controls();
     const got = await tabStops();
     const missed = want.filter((c) => !got.includes(c));
-    assert.deepEqual(missed, [], `${hash}: not reachable by Tab`);
+    assert.deepEqual(missed, [], `${hash}: not reachable by Tab (reached: ${got.join(", ")})`);
     assert.ok(want.length >= 5, `${hash} has its controls (${want.length})`);
   }
   // Open a delivery from the list with Enter.
@@ -387,8 +389,15 @@ test("the keyboard alone reaches every action on every view, and works them", as
   await settle();
   await page.locator("main h1", { hasText: "delivery" }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement.tagName), "H1", "focus moves to the new view");
-  // Pause make with the keyboard: Enter, Tab to the dialog's confirm, Enter; then resume.
+  // The overview's refresh (here on becoming visible) keeps the keyboard's place.
   await open("#/overview", "Overview");
+  await page.focus("#deliveries-of-make");
+  const drawn = await page.$("#deliveries-of-make");
+  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  await page.waitForFunction((old) => !old.isConnected, drawn);
+  await settle();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "deliveries-of-make");
+  // Pause make with the keyboard: Enter, Tab to the dialog's confirm, Enter; then resume.
   await page.focus("#pause-make");
   await page.keyboard.press("Enter");
   await page.locator("#confirm[open]").waitFor();
@@ -431,7 +440,7 @@ test("screenshot of the overview", async () => {
   await open("#/overview", "Overview");
   await page.locator("main .chart svg").waitFor();
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, "console-overview.png") });
+  await page.screenshot({ path: path.join(SHOTS, "console-overview.png"), fullPage: true });
   for (const f of ["console-overview.png", "console-delivery.png"]) {
     const size = fs.statSync(path.join(SHOTS, f)).size;
     assert.ok(size < 150_000, `${f} is ${size} bytes`);
