@@ -1,7 +1,8 @@
 // The operator console's overview and pauses, end to end (worker/ in workerd under
 // `wrangler dev --local`, local destinations): GET /admin/overview's status, last success,
 // success rate and latency per destination and its per-minute chart, from deliveries sent
-// through the worker; an operator's pause in direct mode; the console without ADMIN_TOKEN.
+// through the worker; an operator's pause in direct mode; the console without ADMIN_TOKEN; the
+// sign-in limit failing open when the ledger cannot count.
 // Each test runs alone: `node --test --test-name-pattern "direct mode" worker/tests/overview.test.mjs`.
 import test from "node:test";
 import assert from "node:assert/strict";
@@ -17,7 +18,7 @@ function bodyOf(event) {
 }
 
 /** An edge forwarding to `sinks`, each taking `events[name]`, with these extra vars. */
-async function edgeOf(t, sinks, events, { vars = {}, queues = true, admin = true } = {}) {
+async function edgeOf(t, sinks, events, { vars = {}, queues = true, admin = true, beforeLaunch } = {}) {
   await Promise.all(sinks.map((s) => s.listen()));
   const secrets = { ATLAS_WEBHOOK_SECRET: SECRET };
   if (admin) secrets.ADMIN_TOKEN = ADMIN;
@@ -28,6 +29,7 @@ async function edgeOf(t, sinks, events, { vars = {}, queues = true, admin = true
     queues,
     vars: { ROUTES: JSON.stringify(routes), ALLOW_HTTP_LOOPBACK: "true", FORWARD_TIMEOUT_MS: "2000", ...vars },
     secrets,
+    beforeLaunch,
   }, t);
   t.after(() => assertLogClean(edge.output(), sinks[0]));
   return edge;
@@ -146,4 +148,17 @@ test("without ADMIN_TOKEN there is no console and no admin API", async (t) => {
     assert.equal(res.headers.get("content-security-policy"), null);
   }
   assert.equal((await edge.health()).json.admin, false);
+});
+
+test("when the ledger cannot count failed sign-ins, the token still guards the API and the log says so", async (t) => {
+  const sink = new Sink("sink");
+  // A ledger without the table (as if migration 0003 had not been applied).
+  const edge = await edgeOf(t, [sink], { sink: ["*"] }, { queues: false, beforeLaunch: (e) => e.ledger("DROP TABLE admin_failures") });
+  for (let i = 0; i < 12; i++) {
+    const res = await edge.admin("GET", "/admin/dead-letters", `wrong-${i}`);
+    assert.deepEqual([res.status, res.json.error], [401, "unauthorized"], `attempt ${i + 1}`);
+  }
+  assert.equal((await edge.admin("GET", "/admin/dead-letters")).status, 200);
+  await eventually(() => assert.match(edge.output(), /"action":"sign_in_not_rate_limited"/), 10_000);
+  assert.ok(!edge.output().includes("wrong-"), "never a presented token in the log");
 });
