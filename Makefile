@@ -159,6 +159,17 @@ sizes: build pack
 	@raw=0; gz=0; for f in target/worker-upload/*; do \
 		raw=$$((raw + $$(wc -c < $$f))); gz=$$((gz + $$(gzip -9 -c $$f | wc -c))); done; \
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "worker upload (wrangler deploy --dry-run):" "$$raw" "$$gz"
+	@raw=0; gz=0; for f in worker/console/index.html worker/console/console.js worker/console/console.css; do \
+		raw=$$((raw + $$(wc -c < $$f))); gz=$$((gz + $$(gzip -9 -c $$f | wc -c))); done; \
+		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "operator console (3 files; budget 60 KB gzip):" "$$raw" "$$gz"
+
+# The operator console's screenshots in docs/ (shown in README's operator section), taken by
+# its browser suite against the built worker (a normal run writes them to target/screenshots/).
+.PHONY: screenshots
+screenshots: pack worker debian-tools
+	@rm -rf worker/tests/node_modules/atlasbrokers-webhooks && mkdir -p worker/tests/node_modules/atlasbrokers-webhooks && \
+		tar -xzf $(TARBALL) -C worker/tests/node_modules/atlasbrokers-webhooks --strip-components=1
+	SCREENSHOTS_DIR=docs node --test worker/tests/console.test.mjs
 
 # twiggy (crates.io), pinned: the top size contributors in `make size`.
 TWIGGY_VERSION := 0.8.0
