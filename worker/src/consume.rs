@@ -10,10 +10,34 @@ use crate::routes::Destination;
 /// workerd's limit of simultaneous outgoing connections per invocation.
 pub const MAX_CONCURRENT_FORWARDS: usize = 6;
 
-/// When a batch's claims (one transaction for the whole batch) expire: a message may wait for
-/// a slot behind others, six at a time, so they last a forward timeout per round.
-pub fn batch_claim_until(now_ms: u64, messages: usize, forward_timeout_ms: u64) -> u64 {
-    let rounds = messages.div_ceil(MAX_CONCURRENT_FORWARDS).max(1) as u64;
+/// A batch's messages in lanes, one per destination, each lane in the batch's order. A lane is
+/// forwarded one message after another, so a destination gets what one batch holds for it in
+/// the order it was queued (a resume queues the kept deliveries oldest first); lanes run side
+/// by side, so one slow destination never holds up another.
+pub fn lanes<'a>(destinations: impl IntoIterator<Item = &'a str>) -> Vec<Vec<usize>> {
+    let mut lanes: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, destination) in destinations.into_iter().enumerate() {
+        match lanes.iter_mut().find(|(d, _)| *d == destination) {
+            Some((_, lane)) => lane.push(i),
+            None => lanes.push((destination, vec![i])),
+        }
+    }
+    lanes.into_iter().map(|(_, lane)| lane).collect()
+}
+
+/// When a batch's claims (one transaction for the whole batch) expire, in forward timeouts
+/// ("rounds"). Up to six lanes run at once, so the batch takes its longest lane; with more,
+/// a lane may also wait for others to free a slot: at most the rest of the messages six at a
+/// time (Graham's bound for list scheduling).
+pub fn batch_claim_until(now_ms: u64, lanes: &[Vec<usize>], forward_timeout_ms: u64) -> u64 {
+    let messages: usize = lanes.iter().map(Vec::len).sum();
+    let longest = lanes.iter().map(Vec::len).max().unwrap_or(0);
+    let waiting = if lanes.len() <= MAX_CONCURRENT_FORWARDS {
+        0
+    } else {
+        (messages - longest).div_ceil(MAX_CONCURRENT_FORWARDS)
+    };
+    let rounds = (waiting + longest).max(1) as u64;
     claim_until(now_ms, forward_timeout_ms * rounds)
 }
 
@@ -167,9 +191,28 @@ mod tests {
         assert_eq!(storage_retry_seconds(0), 10);
         assert_eq!(storage_retry_seconds(95_000), 95);
         assert_eq!(storage_retry_seconds(u64::MAX), 3600);
-        let one = batch_claim_until(0, 1, 10_000);
-        assert_eq!(batch_claim_until(0, 0, 10_000), one);
-        assert_eq!(batch_claim_until(0, 6, 10_000), one);
-        assert_eq!(batch_claim_until(0, 7, 10_000), one + 10_000);
+        let one = batch_claim_until(0, &lanes(["zapier"]), 10_000);
+        assert_eq!(batch_claim_until(0, &[], 10_000), one);
+        // Six destinations, one message each: all at once.
+        let six = lanes(["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(batch_claim_until(0, &six, 10_000), one);
+        // Ten messages for one destination: one after another.
+        let ten = lanes(["zapier"; 10]);
+        assert_eq!(batch_claim_until(0, &ten, 10_000), one + 9 * 10_000);
+        // Eight destinations, the first with three: two wait for a slot behind the longest.
+        let eight = lanes(["a", "a", "a", "b", "c", "d", "e", "f", "g", "h"]);
+        assert_eq!(
+            batch_claim_until(0, &eight, 10_000),
+            one + (2 + 3 - 1) * 10_000
+        );
+    }
+
+    #[test]
+    fn a_destination_gets_a_batch_in_its_order_and_destinations_run_side_by_side() {
+        assert_eq!(
+            lanes(["zapier", "make", "zapier", "crm", "make", "zapier"]),
+            vec![vec![0, 2, 5], vec![1, 4], vec![3]]
+        );
+        assert!(lanes([]).is_empty());
     }
 }

@@ -8,7 +8,8 @@ use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, QueueRetryO
 use super::{bodies, forward, ledger, log, log_line, now_ms, DELIVERIES};
 use crate::config::Config;
 use crate::consume::{
-    batch_claim_until, body_expired, step, storage_retry_seconds, Step, MAX_CONCURRENT_FORWARDS,
+    batch_claim_until, body_expired, lanes, step, storage_retry_seconds, Step,
+    MAX_CONCURRENT_FORWARDS,
 };
 use crate::ledger::{settlement, ClaimRow};
 use crate::log::AttemptLog;
@@ -54,7 +55,8 @@ pub(crate) async fn batch(
     // One claim for the whole batch: one round trip to the ledger, not one per message.
     let now = now_ms();
     let timeout_ms = config.forward_timeout.as_millis() as u64;
-    let until = batch_claim_until(now, work.len(), timeout_ms);
+    let lanes = lanes(work.iter().map(|(_, d)| d.destination.as_str()));
+    let until = batch_claim_until(now, &lanes, timeout_ms);
     let claims: Vec<(String, Option<ClaimRow>)> = {
         let tokens: Vec<String> = work.iter().map(|_| super::claim_token()).collect();
         let rows = match ledger::open(env) {
@@ -73,16 +75,22 @@ pub(crate) async fn batch(
             None => tokens.into_iter().map(|t| (t, None)).collect(),
         }
     };
-    // Concurrently, so one slow or failing destination never holds up another's delivery, but
-    // no more at once than workerd's six simultaneous connections per invocation: past that,
-    // requests wait for a slot, and a response stuck behind them times out after reaching the
-    // destination, which would then get the retry as a duplicate.
-    stream::iter(work.into_iter().zip(claims).map(
-        |((message, delivery), (token, row))| async move {
+    // Lanes side by side, so one slow or failing destination never holds up another's
+    // delivery, but no more at once than workerd's six simultaneous connections per invocation:
+    // past that, requests wait for a slot, and a response stuck behind them times out after
+    // reaching the destination, which would then get the retry as a duplicate. Within a lane,
+    // one after another: a destination gets the batch in the order it was queued.
+    let mut items: Vec<Option<_>> = work.into_iter().zip(claims).map(Some).collect();
+    let lanes: Vec<Vec<_>> = lanes
+        .iter()
+        .map(|lane| lane.iter().filter_map(|&i| items[i].take()).collect())
+        .collect();
+    stream::iter(lanes.into_iter().map(|lane| async move {
+        for ((message, delivery), (token, row)) in lane {
             let done = handle(message, env, config, delivery, &token, row, now).await;
             finish(message, done);
-        },
-    ))
+        }
+    }))
     .buffer_unordered(MAX_CONCURRENT_FORWARDS)
     .collect::<Vec<()>>()
     .await;
