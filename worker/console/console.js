@@ -227,7 +227,8 @@
     const form = h("form", { id: "signin", novalidate: true },
       h("label", { for: "token" }, "Admin token"), input,
       h("p", { id: "token-help", class: "explain" },
-        "The ADMIN_TOKEN secret of this edge verifier (set with `npx wrangler secret put ADMIN_TOKEN`). It stays in this browser tab only and is forgotten when you close it or sign out."),
+        "The ADMIN_TOKEN secret of this edge verifier (set with ", h("code", null, "npx wrangler secret put ADMIN_TOKEN"),
+        "). It stays in this browser tab only and is forgotten when you close it or sign out."),
       error, button);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
