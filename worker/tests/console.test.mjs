@@ -498,6 +498,11 @@ test("sign out forgets the token; repeated wrong tokens are told to wait", async
   await page.locator("#token").waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   assert.ok(!(await page.content()).includes("ws_harbour"), "no data left on the page");
+  // The sign-in's controls are reached by Tab too (it is signed in with Enter in the first test).
+  const want = await controls();
+  assert.ok(want.length >= 3, want.join(", "));
+  const got = await tabStops();
+  assert.deepEqual(want.filter((c) => !got.includes(c)), [], `not reachable by Tab (reached: ${got.join(", ")})`);
   // Ten failures from one address within 15 minutes block it (the edge counts them).
   let message = "";
   for (let i = 0; i < 12 && !/Too many/.test(message); i++) {
