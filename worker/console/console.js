@@ -4,14 +4,6 @@
 // so an event name, id or payload can never become markup.
 "use strict";
 (() => {
-  // The catalog's events (src/catalog/types.rs); they must match it. Offered by "Send test"
-  // and as suggestions in the event filters. Ask the lead to generate this list with
-  // `make generate` like pkg-template/src/catalog.generated.js.
-  const EVENTS = [
-    "lead.created", "lead.converted", "contact.created", "contact.updated", "deal.created",
-    "deal.won", "deal.lost", "policy.created", "policy.renewed", "claim.filed",
-    "booking.created", "booking.cancelled", "invoice.created", "invoice.paid", "addon.activated",
-  ];
   const TOKEN_KEY = "atlas-admin-token";
   const REFRESH_MS = 15000;
   const PAGE = 50;
@@ -56,7 +48,8 @@
 
   const $ = (id) => document.getElementById(id);
   const main = $("main");
-  const state = { renderId: 0, health: null, seen: new Set(), testEvent: {}, busy: 0 };
+  // events: the catalog's event names, from the overview (the worker reads them from the core).
+  const state = { renderId: 0, health: null, events: null, seen: new Set(), testEvent: {}, busy: 0 };
 
   // ---- DOM building (text only) ----
   function add(el, children) {
@@ -299,6 +292,8 @@
     if (navigated) main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
     // The header names the mode and version; the filters list the destinations.
     if (!state.health) await health().catch(() => null);
+    // The event filters suggest the catalog's events; the overview view reads them itself.
+    if (!state.events && view !== "overview") await catalog().catch(() => null);
     // Keep keyboard focus across a refresh: interactive elements have stable ids.
     const focused = !navigated && document.activeElement && document.activeElement.id;
     let content;
@@ -327,17 +322,18 @@
     $("where").textContent = "AtlasBrokers edge verifier · " + where;
     return res.body;
   }
+  async function catalog() {
+    state.events = (await api("GET", "/admin/overview")).body.events || null;
+  }
   const destinationNames = () => ((state.health && state.health.destinations) || []).map((d) => d.name);
   const heading = (text) => h("div", { class: "row spread" }, h("h1", { tabindex: "-1" }, text),
     h("button", { type: "button", class: "quiet", id: "refresh", onclick: (e) => act(e.currentTarget, () => render(false)) }, "Refresh"));
 
   // ---- overview ----
-  function matches(pattern, event) {
-    return pattern === "*" || pattern === event || (pattern.endsWith(".*") && event.startsWith(pattern.slice(0, -1)));
-  }
   async function overviewView() {
     const [ov, hz] = await Promise.all([api("GET", "/admin/overview"), health()]);
     const o = ov.body;
+    state.events = o.events || state.events;
     const dests = o.destinations || [];
     const attention = dests.filter((d) => d.status !== "healthy");
     const problems = [];
@@ -397,12 +393,13 @@
   function destinationCard(d, hz) {
     const name = d.name;
     const [label, cls] = DEST_STATUS[d.status] || [d.status, "b-idle"];
-    const routes = ((hz.destinations || []).find((x) => x.name === name) || {}).events || [];
-    const routed = EVENTS.filter((e) => routes.some((p) => matches(p, e)));
+    // What its routes send it, first; then the rest of the catalog.
+    const routed = d.receives || [];
+    const events = state.events || routed;
     const chosen = state.testEvent[name] || routed[0] || "deal.won";
     const select = h("select", { id: "test-event-" + name, "aria-describedby": "test-help-" + name, onchange: (e) => (state.testEvent[name] = e.target.value) },
       routed.length ? h("optgroup", { label: "Sent to " + name }, routed.map((e) => h("option", { value: e }, e))) : null,
-      h("optgroup", { label: routed.length ? "Other events" : "Events" }, EVENTS.filter((e) => !routed.includes(e)).map((e) => h("option", { value: e }, e))));
+      h("optgroup", { label: routed.length ? "Other events" : "Events" }, events.filter((e) => !routed.includes(e)).map((e) => h("option", { value: e }, e))));
     select.value = chosen;
     const result = h("p", { class: "result", id: "test-result-" + name });
     const held = d.status === "paused" || d.status === "gone";
@@ -529,7 +526,7 @@
     };
     const controls = [];
     if (fields.includes("event")) {
-      const events = [...new Set([...EVENTS, ...state.seen])].sort();
+      const events = [...new Set([...(state.events || []), ...state.seen])].sort();
       controls.push(field("f-event", "Event", h("input", { id: "f-event", name: "event", list: "event-list", value: params.get("event") || "", placeholder: "any event", autocomplete: "off", size: "16" })),
         h("datalist", { id: "event-list" }, events.map((e) => h("option", { value: e }))));
     }

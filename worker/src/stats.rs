@@ -3,6 +3,7 @@
 //! success rate and forward latency over the last hour and day, and deliveries per minute by
 //! state over the last hour. The shell runs the queries; everything computed is here.
 
+use atlasbrokers_webhooks::{pattern_matches, EVENT_TYPES};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -224,6 +225,12 @@ pub fn overview(config: &Config, version: &str, now_ms: u64, rows: &Rows) -> Val
                 "kept": count(State::Paused),
                 "hour": window(&hour),
                 "day": window(&day),
+                // The catalog events its routes send it, for the console's "Send test".
+                "receives": EVENT_TYPES
+                    .iter()
+                    .map(|e| e.name)
+                    .filter(|e| d.events.iter().any(|p| pattern_matches(p, e)))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -234,6 +241,8 @@ pub fn overview(config: &Config, version: &str, now_ms: u64, rows: &Rows) -> Val
         "destinations": destinations,
         "perMinute": per_minute(windows(now_ms).minutes_from, &rows.minutes),
         "problems": config.problems,
+        // The catalog's event names, so the console offers them without a copy of its own.
+        "events": EVENT_TYPES.iter().map(|e| e.name).collect::<Vec<_>>(),
     })
 }
 
@@ -375,6 +384,11 @@ mod tests {
                     "https://hooks.zapier.com/hooks/catch/1/capability/",
                 ),
                 ("MAKE_HOOK_URL", "https://hook.eu1.make.com/capability2"),
+                (
+                    "ROUTES",
+                    r#"[{"name":"zapier","urlSecret":"ZAPIER_HOOK_URL","events":["lead.*","deal.won"]},
+                        {"name":"make","urlSecret":"MAKE_HOOK_URL","events":["*"]}]"#,
+                ),
             ],
             crate::config::Bound {
                 queue: true,
@@ -472,6 +486,17 @@ mod tests {
             (Some("paused"), Some(now - 9), Some(4))
         );
         assert!(make["lastSuccessAtMs"].is_null());
+        // What each receives, and the catalog, come from the core: the console keeps no copy.
+        assert_eq!(
+            zapier["receives"],
+            json!(["lead.created", "lead.converted", "deal.won"])
+        );
+        let all: Vec<&str> = EVENT_TYPES.iter().map(|e| e.name).collect();
+        assert_eq!(
+            (o["events"].clone(), make["receives"].clone()),
+            (json!(all), json!(all))
+        );
+        assert_eq!(all.len(), 15);
         assert_eq!(o["perMinute"]["minutes"].as_array().unwrap().len(), 60);
         assert!(!o.to_string().contains("capability"), "never a hook's path");
     }
