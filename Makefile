@@ -32,8 +32,9 @@ help:
 	@echo "make build     the npm package in pkg/      make pack   its tarball in target/"
 	@echo "make dev       the edge verifier under wrangler dev on :8787, with a demo destination"
 	@echo "make send      a signed sample to it (EVENT=deal.won)"
-	@echo "make generate  rewrite files derived from src/catalog.rs (README table, fixtures)"
-	@echo "make size      sizes of the npm .wasm, entries and tarball"
+	@echo "make generate  rewrite files derived from src/catalog/ (README tables, fixtures, JS and TS)"
+	@echo "make size      sizes of the npm .wasm, entries, tarball, worker upload and operator console"
+	@echo "make screenshots  the operator console's screenshots in docs/ (from its browser suite)"
 	@echo "make bench     suites against peers in one run (ratios), written to BENCHMARKS.md"
 	@echo "make fuzz      every cargo-fuzz target for FUZZ_SECONDS each (default 300)"
 	@echo "make soak      2,000 deliveries through the edge verifier with failing destinations,"
@@ -141,8 +142,8 @@ wasm-bindgen:
 		cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
 
 # Sizes of what users download and what operators upload. Budgets: npm .wasm 40 KB gzip,
-# worker upload 250 KB gzip. `make sizes` prints the numbers only (the quick bench inside
-# `make test` reads them); `make size` adds the top contributors.
+# worker upload 300 KB gzip, operator console 60 KB gzip. `make sizes` prints the numbers only
+# (the quick bench inside `make test` reads them); `make size` adds the top contributors.
 size: sizes twiggy
 	@echo; echo "Top contributors (twiggy top; names from the builds before wasm-bindgen and wasm-opt,"
 	@echo "which strip the name and bindgen sections and shrink each function):"
