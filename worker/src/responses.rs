@@ -314,45 +314,48 @@ pub fn healthz(config: &Config, version: &str, health: &Health) -> Reply {
     let (gone, paused): (Vec<&PausedRow>, Vec<&PausedRow>) =
         health.paused.iter().partition(|p| p.reason == GONE);
     let ok = config.problems.is_empty() && gone.is_empty() && ledger_ok;
+    // Each with what to do: resume a pause; for a 410, fix the hook first.
+    let entry = |p: &PausedRow, action: String| {
+        json!({
+            "destination": p.name,
+            "reason": p.reason,
+            "sinceMs": p.since,
+            "kept": p.kept,
+            "action": action,
+        })
+    };
     let paused: Vec<_> = paused
         .iter()
         .map(|p| {
             let (name, kept) = (&p.name, p.kept);
-            json!({
-                "destination": name,
-                "reason": p.reason,
-                "sinceMs": p.since,
-                "kept": kept,
-                "action": format!(
+            entry(
+                p,
+                format!(
                     "{name} is paused ({}): nothing is sent to it, and its deliveries are kept. \
                      POST /admin/destinations/{name}/resume to send the {kept} kept, oldest first",
                     p.reason
                 ),
-            })
+            )
         })
         .collect();
     let gone: Vec<_> = gone
         .iter()
         .map(|p| {
-            let name = &p.name;
-            let kept = p.kept;
+            let (name, kept) = (&p.name, p.kept);
             let secret = config
                 .destinations
                 .iter()
                 .find(|d| &d.name == name)
                 .map_or("its hook URL secret", |d| d.secret.as_str());
-            json!({
-                "destination": name,
-                "reason": p.reason,
-                "sinceMs": p.since,
-                "kept": kept,
-                "action": format!(
+            entry(
+                p,
+                format!(
                     "{name} answered 410 Gone: its hook was deleted or turned off, and {kept} \
                      deliveries are kept for it (nothing is sent to it meanwhile). Turn the Zap or \
                      scenario back on, or re-create the hook and `wrangler secret put {secret}` \
                      with its new URL; then POST /admin/destinations/{name}/resume to send them"
                 ),
-            })
+            )
         })
         .collect();
     let ledger = match health.schema_version {
