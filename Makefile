@@ -61,13 +61,16 @@ test: setup wasm-bindgen npm-tools debian-tools
 	$(MAKE) --no-print-directory test-js
 
 # The npm package's JS suites, against the packed tarball unpacked where each suite imports it.
+# Two test files at a time: most of their time is wrangler dev and Chromium starting, and
+# destinations' retry waits, not CPU.
+TEST_CONCURRENCY ?= 2
 test-js: pack worker
 	@for d in $(PKG_CONSUMERS); do \
 		rm -rf $$d/node_modules/atlasbrokers-webhooks && mkdir -p $$d/node_modules/atlasbrokers-webhooks && \
 		tar -xzf $(TARBALL) -C $$d/node_modules/atlasbrokers-webhooks --strip-components=1; \
 	done
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
-	node --test tests/js/*.test.mjs tests/js/*.test.cjs worker/tests/*.test.mjs
+	node --test --test-concurrency=$(TEST_CONCURRENCY) tests/js/*.test.mjs tests/js/*.test.cjs worker/tests/*.test.mjs
 	node bench/run.mjs --quick
 	node bench/soak.mjs --deliveries 150 --out target/RELIABILITY.smoke.md
 
