@@ -20,9 +20,11 @@ macro_rules! serialize_as_str {
 
 pub mod auth;
 pub mod config;
+pub mod console;
 pub mod consume;
 pub mod filters;
 pub mod headers;
+pub mod health;
 pub mod ledger;
 pub mod log;
 pub mod message;

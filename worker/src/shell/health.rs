@@ -7,10 +7,11 @@ use worker::Env;
 
 use super::ledger::{self, stmt};
 use crate::config::Config;
+use crate::health::{self, Health};
 use crate::ledger::{
     PausedRow, DEAD_COUNT, ENVELOPE_PROBLEMS, LAST_ENVELOPE_PROBLEM, PAUSED, SCHEMA,
 };
-use crate::responses::{self, Health, Reply};
+use crate::responses::Reply;
 
 #[derive(Deserialize)]
 struct Version {
@@ -34,7 +35,7 @@ pub(crate) async fn handle(env: &Env, config: &Config) -> Reply {
         // A failed read leaves the schema version unknown: /healthz then says so.
         let _ = read(&db, &mut health).await;
     }
-    responses::healthz(config, crate::VERSION, &health)
+    health::healthz(config, crate::VERSION, &health)
 }
 
 /// One batch: the schema version first, so a missing table leaves it `None`.

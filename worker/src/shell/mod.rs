@@ -88,7 +88,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     } else if path == "/healthz" && req.method() == Method::Get {
         health::handle(&env, &config).await
     } else if let (Some(asset), Method::Get | Method::Head, Some(_)) = (
-        crate::responses::console_asset(&path),
+        crate::console::asset(&path),
         req.method(),
         &config.admin_token,
     ) {
