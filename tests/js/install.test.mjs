@@ -40,6 +40,7 @@ test("the tarball holds exactly the published files", () => {
     "LICENSE",
     "README.md",
     "atlasbrokers_webhooks_bg.wasm",
+    "cli.mjs",
     "index.cjs",
     "index.d.cts",
     "index.d.mts",
