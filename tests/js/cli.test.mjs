@@ -334,3 +334,12 @@ test("no ANSI escapes off a terminal, with or without NO_COLOR", async () => {
     }
   }
 });
+
+test("colour on a terminal (under script(1)), none there when NO_COLOR is set or with --json", { skip: !fs.existsSync("/usr/bin/script") && "no script(1)" }, async () => {
+  const onTty = (args, env) =>
+    run("script", ["-qec", [cli, ...args].join(" "), "/dev/null"], { cwd: project, env: { ...process.env, ATLAS_WEBHOOK_SECRET: SECRET, ...env } });
+  // NO_COLOR: undefined leaves the variable out of the child's environment.
+  assert.match(await onTty(["events"], { NO_COLOR: undefined }), ANSI);
+  assert.doesNotMatch(await onTty(["events"], { NO_COLOR: "1" }), ANSI);
+  assert.doesNotMatch(await onTty(["events", "--json"], { NO_COLOR: undefined }), ANSI);
+});
