@@ -195,6 +195,8 @@ async function readStdin() {
 }
 
 async function readInput(source) {
+  // Nothing to read from a terminal: say so rather than wait for input that is not coming.
+  if (source == null && process.stdin.isTTY) throw new UsageError(`give a file, or pipe the body in (or "-" for stdin)`);
   if (source == null || source === "-") return readStdin();
   if (!existsSync(source) || !statSync(source).isFile()) throw new UsageError(`no such file: ${source}`);
   return readFileSync(source);
@@ -352,7 +354,9 @@ async function cmdSend(values, [target]) {
     };
   } else {
     if (sets.length) throw new UsageError("--set changes catalog samples; a file or stdin is sent byte for byte");
-    if (target !== "-" && !existsSync(target)) throw unknownEvent(target);
+    if (target !== "-" && !existsSync(target)) {
+      throw new UsageError(`"${target}" is neither an event in the catalog (see "${NAME} events") nor a file`);
+    }
     const bytes = await readInput(target);
     bodyAt = () => bytes;
   }
