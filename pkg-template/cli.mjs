@@ -340,17 +340,17 @@ async function cmdSend(values, [target]) {
   let bodyAt;
   if (target !== "-" && eventType(target)) {
     const base = Date.now();
-    const template = withOverrides(sampleBody(target), []);
     const setsTimestamp = sets.some((s) => s.startsWith("timestamp="));
+    // As AtlasBrokers: stamped with the send time (one ms apart, so each delivery is distinct).
+    // The envelope's timestamp is the sample's first "timestamp" (after "event").
+    const stamped = (i) =>
+      sampleBody(target).replace(/"timestamp":"[^"]*"/, `"timestamp":"${new Date(base + i).toISOString()}"`);
     bodyAt = (i) => {
-      const object = structuredClone(template);
-      // As AtlasBrokers: stamped with the send time (one ms apart, so each delivery is distinct).
-      object.timestamp = new Date(base + i).toISOString();
-      const final = withOverrides(JSON.stringify(object), sets);
       if (setsTimestamp && count > 1 && i > 0) {
         throw new UsageError("--set timestamp=... with --count would send the same delivery several times");
       }
-      return Buffer.from(JSON.stringify(final));
+      // Without --set, the sample's own bytes but the timestamp; --set re-serializes it.
+      return Buffer.from(sets.length ? JSON.stringify(withOverrides(stamped(i), sets)) : stamped(i));
     };
   } else {
     if (sets.length) throw new UsageError("--set changes catalog samples; a file or stdin is sent byte for byte");
