@@ -48,6 +48,31 @@ export function start(command, args, options = {}) {
   };
 }
 
+/**
+ * `wrangler dev --local` on free loopback ports, once `ready` answers: `{ proc, base }`. A port
+ * found free can be taken before wrangler binds it (suites run side by side, and freePort only
+ * asks the OS): wrangler then exits at once with "Address already in use", and it is started
+ * again on other ports, up to three times.
+ */
+export async function startWranglerDev(args, { cwd, env, ready = "/", ms = 60_000 }) {
+  for (let attempt = 1; ; attempt++) {
+    const [port, inspector] = [await freePort(), await freePort()];
+    const proc = start(
+      path.join(BIN, "wrangler"),
+      ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), ...args],
+      { cwd, env },
+    );
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHttp(base + ready, ms, proc);
+      return { proc, base };
+    } catch (e) {
+      proc.stop();
+      if (attempt >= 3 || !proc.output().includes("Address already in use")) throw e;
+    }
+  }
+}
+
 /** Polls `url` until it answers (any status) or `ms` pass. */
 export async function waitForHttp(url, ms, proc) {
   const deadline = Date.now() + ms;

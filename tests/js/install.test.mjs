@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { sampleBody } from "atlasbrokers-webhooks";
-import { BIN, ROOT, WRANGLER_ENV, freePort, run, start, waitForHttp } from "./helpers.mjs";
+import { BIN, ROOT, WRANGLER_ENV, run, startWranglerDev } from "./helpers.mjs";
 
 const tarball = fs.readdirSync(path.join(ROOT, "target")).find((f) => /^atlasbrokers-webhooks-.*\.tgz$/.test(f));
 const project = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-install-"));
@@ -122,15 +122,9 @@ export default {
     path.join(project, "wrangler.toml"),
     `name = "install-test"\nmain = "worker.mjs"\ncompatibility_date = "2026-04-01"\n\n[vars]\nATLAS_WEBHOOK_SECRET = "whsec_install"\n`,
   );
-  const [port, inspector] = [await freePort(), await freePort()];
-  const proc = start(
-    path.join(BIN, "wrangler"),
-    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--show-interactive-dev-session=false"],
-    { cwd: project, env: WRANGLER_ENV },
-  );
+  const { proc, base } = await startWranglerDev(["--show-interactive-dev-session=false"], { cwd: project, env: WRANGLER_ENV });
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForHttp(url, 60_000, proc);
+    const url = `${base}/`;
     const { sign, sampleBody } = await import(path.join(project, "node_modules", "atlasbrokers-webhooks", "index.mjs"));
     const body = sampleBody("deal.won");
     const ok = await fetch(url, { method: "POST", body, headers: { "x-webhook-secret": sign("whsec_install", body) } });

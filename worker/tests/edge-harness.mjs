@@ -9,7 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp } from "../../tests/js/helpers.mjs";
+import { BIN, ROOT, WRANGLER_ENV, freePort, start, startWranglerDev, waitForHttp } from "../../tests/js/helpers.mjs";
 
 export { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -164,14 +164,11 @@ export async function startEdge({ vars, secrets, queues = true, sign, name = "at
     },
     adminToken: secrets.ADMIN_TOKEN,
     async launch() {
-      const [port, inspector] = [await freePort(), await freePort()];
-      const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
-        "--persist-to", this.persistTo, "--show-interactive-dev-session=false"];
+      const args = ["--persist-to", this.persistTo, "--show-interactive-dev-session=false"];
       if (logLevel) args.push("--log-level", logLevel);
       args.push(...extraArgs);
-      this.proc = start(path.join(BIN, "wrangler"), args, { cwd: dir, env });
-      this.base = `http://127.0.0.1:${port}`;
-      await waitForHttp(this.base + "/healthz", readyMs, this.proc);
+      const { proc, base } = await startWranglerDev(args, { cwd: dir, env, ready: "/healthz", ms: readyMs });
+      [this.proc, this.base] = [proc, base];
       return this;
     },
     /** Everything wrangler printed, across restarts. */
