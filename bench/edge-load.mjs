@@ -9,7 +9,8 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { sign, sampleBody } from "../pkg/index.mjs";
-import { BIN, ROOT, WRANGLER_ENV, freePort, start, waitForHttp, writeEdgeConfig } from "../worker/tests/edge-harness.mjs";
+import { ROOT, WRANGLER_ENV, freePort, writeEdgeConfig } from "../worker/tests/edge-harness.mjs";
+import { startWranglerDev } from "../tests/js/helpers.mjs";
 
 /** One load run of `main` (our worker by default); returns its numbers. */
 async function load({ quick, main, label }) {
@@ -51,20 +52,16 @@ async function load({ quick, main, label }) {
   }
   fs.writeFileSync(path.join(dir, "bodies.tsv"), lines.join("\n") + "\n");
 
-  const port = await freePort();
-  const edge = start(
-    path.join(BIN, "wrangler"),
-    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()),
-      "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false", "--log-level", process.env.EDGE_LOAD_LOG ? "log" : "error"],
-    { cwd: dir, env: WRANGLER_ENV },
+  const { proc: edge, base } = await startWranglerDev(
+    ["--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false", "--log-level", process.env.EDGE_LOAD_LOG ? "log" : "error"],
+    { cwd: dir, env: WRANGLER_ENV, ready: "/healthz", ms: 90_000 },
   );
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 90_000, edge);
     // Asynchronously: the sink lives in this process and must keep answering during the run.
     const { stdout: out } = await promisify(execFile)(
       "wrk",
       ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency",
-        "-s", path.join(ROOT, "bench/edge-load.lua"), `http://127.0.0.1:${port}`, "--", path.join(dir, "bodies.tsv"), String(threads)],
+        "-s", path.join(ROOT, "bench/edge-load.lua"), base, "--", path.join(dir, "bodies.tsv"), String(threads)],
       { encoding: "utf8", timeout: 120_000, maxBuffer: 1 << 20 },
     );
     const line = out.split("\n").find((l) => l.startsWith("LOAD "));
