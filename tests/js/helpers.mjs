@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: ports, child processes and waiting, all bounded in time.
 import { spawn, execFile } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,16 +8,42 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BIN = path.join(ROOT, "node_modules", ".bin");
 
-/** A free loopback port. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// Ports are picked below the kernel's ephemeral range: every listen(0) (a sink, workerd's own
+// sockets) and every outgoing connection takes its port from that range, so a port picked there
+// could be taken between the check and the bind by another suite running side by side.
+const EPHEMERAL_LOW = (() => {
+  try {
+    return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+})();
+const PICK_LOW = 10_000;
+
+function bindable(port) {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
+}
+
+/** A free loopback port, outside the ephemeral range when the kernel leaves room for that. */
+export async function freePort() {
+  if (EPHEMERAL_LOW - PICK_LOW < 1000) {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
+    });
+  }
+  for (;;) {
+    const port = PICK_LOW + Math.floor(Math.random() * (EPHEMERAL_LOW - PICK_LOW));
+    if (await bindable(port)) return port;
+  }
 }
 
 /** Runs a command to completion; rejects with its output when it fails. */
@@ -50,11 +77,15 @@ export function start(command, args, options = {}) {
 
 /**
  * `wrangler dev --local` on free loopback ports, once `ready` answers: `{ proc, base }`. A port
- * found free can be taken before wrangler binds it (suites run side by side, and freePort only
- * asks the OS): wrangler then exits at once with "Address already in use", and it is started
- * again on other ports, up to three times.
+ * found free can still be taken before wrangler binds it (suites run side by side): wrangler then
+ * exits with "Address already in use", and it is started again on other ports, up to three times.
+ * An answer on the port is not proof that it is this wrangler's (it may be the server that took
+ * the port), so the start counts only once wrangler itself says "Ready on" that address (unless
+ * `--log-level` hides the line).
  */
 export async function startWranglerDev(args, { cwd, env, ready = "/", ms = 60_000 }) {
+  const level = args.includes("--log-level") ? args[args.indexOf("--log-level") + 1] : "log";
+  const saysReady = !["error", "warn", "none"].includes(level);
   for (let attempt = 1; ; attempt++) {
     const [port, inspector] = [await freePort(), await freePort()];
     const proc = start(
@@ -64,12 +95,23 @@ export async function startWranglerDev(args, { cwd, env, ready = "/", ms = 60_00
     );
     const base = `http://127.0.0.1:${port}`;
     try {
+      if (saysReady) await waitForOutput(proc, `Ready on ${base}`, ms, "Address already in use");
       await waitForHttp(base + ready, ms, proc);
       return { proc, base };
     } catch (e) {
       proc.stop();
       if (attempt >= 3 || !proc.output().includes("Address already in use")) throw e;
     }
+  }
+}
+
+/** Waits until `proc` has printed `text`; fails at once if it exits first or prints `failOn`. */
+export async function waitForOutput(proc, text, ms, failOn) {
+  const deadline = Date.now() + ms;
+  while (!proc.output().includes(text)) {
+    if (proc.child.exitCode !== null || (failOn && proc.output().includes(failOn))) throw new Error(`process exited early:\n${proc.output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${ms} ms:\n${proc.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

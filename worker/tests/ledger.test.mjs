@@ -95,7 +95,9 @@ test("queue mode: each destination gets a delivery once, whatever arrives twice"
     const body = bodyOf("contact.created", "replay-while-retrying");
     assert.equal((await edge.post(body)).status, 202);
     await eventually(async () => {
-      const [row] = (await edge.admin("GET", `/admin/deliveries/${idOf(body)}`)).json.destinations;
+      const delivery = await edge.admin("GET", `/admin/deliveries/${idOf(body)}`);
+  assert.equal(delivery.status, 200, JSON.stringify(delivery.json));
+  const [row] = delivery.json.destinations;
       assert.deepEqual([row.state, row.attempts, row.lastStatus], ["retrying", 1, 500]);
       assert.ok(row.nextAttemptAtMs > Date.now(), "the retry is scheduled");
     });
@@ -201,7 +203,9 @@ test("a consumer that dies holding its claim: the claim expires and the delivery
   await eventually(() => assert.equal(hang.of(body).length, 2), 40_000);
   await sleep(3_000);
   assert.equal(hang.of(body).length, 2, "retried once");
-  const [row] = (await edge.admin("GET", `/admin/deliveries/${idOf(body)}`)).json.destinations;
+  const delivery = await edge.admin("GET", `/admin/deliveries/${idOf(body)}`);
+  assert.equal(delivery.status, 200, JSON.stringify(delivery.json));
+  const [row] = delivery.json.destinations;
   assert.deepEqual([row.state, row.attempts], ["delivered", 2]);
   const waited = hang.of(body)[1].at - hang.of(body)[0].at;
   assert.ok(waited >= 16_000, `taken over only after the claim expired (${waited} ms)`);

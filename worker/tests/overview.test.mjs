@@ -156,7 +156,7 @@ test("when the ledger cannot count failed sign-ins, the token still guards the A
   const edge = await edgeOf(t, [sink], { sink: ["*"] }, { queues: false, beforeLaunch: (e) => e.ledger("DROP TABLE admin_failures") });
   for (let i = 0; i < 12; i++) {
     const res = await edge.admin("GET", "/admin/dead-letters", `wrong-${i}`);
-    assert.deepEqual([res.status, res.json.error], [401, "unauthorized"], `attempt ${i + 1}`);
+    assert.deepEqual([res.status, res.json.error], [401, "unauthorized"], `attempt ${i + 1}: ${JSON.stringify(res.json)}`);
   }
   assert.equal((await edge.admin("GET", "/admin/dead-letters")).status, 200);
   await eventually(() => assert.match(edge.output(), /"action":"sign_in_not_rate_limited"/), 10_000);
