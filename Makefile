@@ -22,7 +22,7 @@ EVENT ?= deal.won
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
 	cargo test --target $(WASM_TARGET) -p atlasbrokers-webhooks-wasm
 # Folders whose code imports the package by name.
-PKG_CONSUMERS := tests/js worker/tests examples/express examples/fetch-handler
+PKG_CONSUMERS := tests/js tests/frameworks worker/tests examples/express examples/fetch-handler
 
 .PHONY: help setup debian-tools wasm-bindgen worker-build twiggy npm-tools worker pkg build pack test test-js dev send example generate size sizes bench fuzz soak
 
@@ -70,7 +70,7 @@ test-js: pack worker
 		tar -xzf $(TARBALL) -C $$d/node_modules/atlasbrokers-webhooks --strip-components=1; \
 	done
 	$(NODE_BIN)/tsc -p tests/js/types/tsconfig.json
-	node --test --test-concurrency=$(TEST_CONCURRENCY) tests/js/*.test.mjs tests/js/*.test.cjs worker/tests/*.test.mjs
+	node --test --test-concurrency=$(TEST_CONCURRENCY) tests/js/*.test.mjs tests/js/*.test.cjs tests/frameworks/*.test.mjs worker/tests/*.test.mjs
 	node bench/run.mjs --quick
 	node bench/soak.mjs --deliveries 150 --out target/RELIABILITY.smoke.md
 

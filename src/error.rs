@@ -220,10 +220,13 @@ impl fmt::Display for Error {
                  pass the receive time explicitly (received_at)",
             ),
             Error::BodyAlreadyParsed => f.write_str(
-                "body already parsed: the request body reached the verifier as a parsed object, \
-                 so its raw bytes (which the signature covers) are gone. Give this route the raw \
-                 body: in Express use express.raw({ type: \"application/json\" }) instead of \
-                 express.json(), or mount the webhook middleware before any body parser",
+                "body already parsed: something parsed or read the request body before the \
+                 verifier, so its raw bytes (which the signature covers) are gone. Give this route \
+                 the raw body: mount the webhook middleware before any body parser (Express: \
+                 express.raw({ type: \"application/json\" }), not express.json(); NestJS: \
+                 NestFactory.create(AppModule, { rawBody: true })), or call webhook.handle(request) \
+                 before request.json() or request.text(). The package README's \"Getting the raw \
+                 body\" shows each framework",
             ),
             Error::MethodNotAllowed => f.write_str(
                 "method not allowed: AtlasBrokers delivers webhooks with POST; send a POST",

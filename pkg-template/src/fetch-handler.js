@@ -5,7 +5,10 @@ export async function handleFetch(webhook, request) {
   const { status, headers, body } = await answerDelivery(webhook, {
     method: request.method,
     headers: request.headers,
-    body: undefined,
+    // Something read the body first (`await request.json()`, a framework's body parsing): its
+    // bytes are gone, so verify() gets the object it stands for and answers body_already_parsed,
+    // not a confusing "body used" TypeError.
+    body: request.bodyUsed ? {} : undefined,
     // Refuse a declared oversize body unread; otherwise stop reading once past the limit.
     declaredSize: Number(request.headers.get("content-length") ?? NaN),
     chunks: chunksOf(request.body),

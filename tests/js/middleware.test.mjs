@@ -16,7 +16,9 @@ async function serve(handler) {
   const server = http.createServer(handler);
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+  // Idle keep-alive connections are closed first: Node 18's close() would wait out their timeout.
+  const close = () => new Promise((r) => (server.close(r), server.closeIdleConnections()));
+  return { url: `http://127.0.0.1:${port}`, close };
 }
 
 async function post(url, body, header = sign(SECRET, body), extra = {}) {
@@ -144,6 +146,14 @@ test("handle(): real Request objects in, Response out", async () => {
 
   const mismatch = await webhook.handle(request(won, sign("nope", won)));
   assert.deepEqual([mismatch.status, (await mismatch.json()).error], [401, "signature_mismatch"]);
+
+  // A body something read first (request.json() before handle()): a clear answer, nothing run.
+  const read = request(won);
+  await read.json();
+  const parsed = await webhook.handle(read);
+  const parsedJson = await parsed.json();
+  assert.deepEqual([parsed.status, parsedJson.error], [500, "body_already_parsed"]);
+  assert.match(parsedJson.message, /webhook\.handle\(request\) before request\.json\(\)/);
 
   const get = await webhook.handle(new Request(url));
   assert.deepEqual([get.status, get.headers.get("allow"), (await get.json()).error], [405, "POST", "method_not_allowed"]);
