@@ -1,6 +1,7 @@
-// Middleware for node:http, Express and Connect. Uses only the request/response objects it is
-// given (no Node imports), so it ships in every entry.
+// Middleware for node:http, Express (4 and 5), Connect and NestJS. Uses only the request/response
+// objects it is given (no Node imports), so it ships in every entry.
 import { answerDelivery, jsonAnswer } from "./request.js";
+import { bodyReadBefore } from "./body-read-before.js";
 
 /**
  * `(req, res, next?)`: handles POSTs to `path`, passes other paths to `next` (404 without it).
@@ -18,28 +19,13 @@ export function createNodeMiddleware(webhook, { path = "/webhooks/atlasbrokers" 
       await answerDelivery(webhook, {
         method: req.method,
         headers: req.headers,
-        body: alreadyRead(req),
+        body: bodyReadBefore(req, req),
         declaredSize: NaN,
         chunks: req,
         stop: () => req.resume?.(), // drain the rest so the connection can answer
       }),
     );
   };
-}
-
-/**
- * What a raw/text body parser left in `req.body` (a string or Buffer verifies; an object
- * raises body_already_parsed), or undefined when the body is still to be read from `req`.
- */
-function alreadyRead(req) {
-  const parsed = req.body;
-  // Express 4's parsers leave `{}` when the content type did not match and the stream unread.
-  if (isEmptyObject(parsed) && !req.readableEnded && !req.complete) return undefined;
-  return parsed;
-}
-
-function isEmptyObject(value) {
-  return value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && Object.keys(value).length === 0;
 }
 
 function send(res, { status, headers, body }) {
