@@ -3,4 +3,6 @@
 export { Webhook, sign } from "./webhook.js";
 export { WebhookVerificationError, WebhookHandlerError } from "./errors.js";
 export { createNodeMiddleware } from "./node-middleware.js";
+export { fastifyWebhooks } from "./fastify.js";
+export { createKoaMiddleware } from "./koa.js";
 export { EVENT_TYPES, sampleBody } from "./catalog.generated.js";
