@@ -4,13 +4,11 @@
 // own modules. Exit codes: 0 done, 1 the delivery failed (not authentic, non-2xx, network),
 // 2 a usage error (unknown command or option, missing secret or argument).
 import { parseArgs } from "node:util";
-import { createHash } from "node:crypto";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import http from "node:http";
-import { Webhook, sign, sampleBody, EVENT_TYPES } from "./node.mjs";
+import { Webhook, sign, sampleBody, deliveryId, EVENT_TYPES, HEADER_NAME as HEADER } from "./node.mjs";
 
 const NAME = "atlasbrokers-webhooks";
-const HEADER = "X-Webhook-Secret";
 const VERSION = (() => {
   try {
     return JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
@@ -41,7 +39,6 @@ const err = (line = "") => process.stderr.write(line + "\n");
 const json = (value) => out(JSON.stringify(value));
 
 const truncate = (text, max = 500) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
-const deliveryId = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 // ---- help ---------------------------------------------------------------------------------
 
@@ -114,7 +111,7 @@ Options:
 
 Example:
   ${NAME} verify body.json --signature 5d0c…`,
-  listen: `Usage: ${NAME} listen [--port <p>] [--host <h>] [--forward <url>] [--secret <secret>] [--json]
+  listen: `Usage: ${NAME} listen [--port <p>] [--host <h>] [--forward <url>] [--tolerance <s>] [--max-body-bytes <n>] [--secret <secret>] [--json]
 
 A local receiver: verifies each POST (any path) with the package's Webhook and prints the event,
 its delivery id and its typed fields, or the error and what to do. Answers 200 with
@@ -127,6 +124,9 @@ Options:
   --port <p>             port to listen on (default 4242; 0 picks a free one)
   --host <h>             address to listen on (default 127.0.0.1)
   --forward <url>        your app's webhook URL
+  --tolerance <s>        refuse deliveries whose timestamp is more than s seconds from now
+                         (default: off, as in the package)
+  --max-body-bytes <n>   refuse bodies over n bytes with 413, keeping no more (default 1 MiB)
   --secret <secret>      the webhook secret (default: $ATLAS_WEBHOOK_SECRET)
 
 Examples:
@@ -156,7 +156,7 @@ const OPTIONS = {
   send: { ...COMMON, ...SECRET, url: { type: "string" }, set: { type: "string", multiple: true }, count: { type: "string" }, concurrency: { type: "string" }, timeout: { type: "string" } },
   sign: { ...COMMON, ...SECRET },
   verify: { ...COMMON, ...SECRET, signature: { type: "string" } },
-  listen: { ...COMMON, ...SECRET, port: { type: "string" }, host: { type: "string" }, forward: { type: "string" } },
+  listen: { ...COMMON, ...SECRET, port: { type: "string" }, host: { type: "string" }, forward: { type: "string" }, tolerance: { type: "string" }, "max-body-bytes": { type: "string" } },
   events: { ...COMMON },
   sample: { ...COMMON, set: { type: "string", multiple: true } },
 };
@@ -411,13 +411,46 @@ function report(r, values, count) {
   if (count === 1 && r.answer) out(`  ${dim("answer")} ${truncate(r.answer.replace(/\s+/g, " ").trim())}`);
 }
 
+/** A number option (the Webhook refuses, by name, values it cannot mean). */
+function numberOf(text, flag) {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, not "${text}"`);
+  return n;
+}
+
+/**
+ * The request's body, kept up to one byte past `max`: an oversize body then fails verify() with
+ * the core's body_too_large (413). The rest is read and dropped, not kept, so that the sender
+ * (still sending) gets the answer rather than a reset connection.
+ */
+async function readUpTo(req, max) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    if (size > max) continue;
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks).subarray(0, max + 1);
+}
+
 async function cmdListen(values) {
   const secret = secretOf(values);
   const port = values.port == null ? 4242 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
   const host = values.host ?? "127.0.0.1";
   const forward = values.forward == null ? undefined : urlOf(values.forward, "forward");
-  const webhook = new Webhook(secret);
+  const options = {};
+  if (values.tolerance != null) options.toleranceSeconds = numberOf(values.tolerance, "--tolerance");
+  if (values["max-body-bytes"] != null) options.maxBodyBytes = numberOf(values["max-body-bytes"], "--max-body-bytes");
+  let webhook;
+  try {
+    webhook = new Webhook(secret, options);
+  } catch (e) {
+    // invalid_option: the core's message names the option and what it accepts.
+    if (e?.code) throw new UsageError(e.message);
+    throw e;
+  }
 
   const answer = (res, status, body) => {
     res.writeHead(status, { "content-type": "application/json" });
@@ -430,9 +463,7 @@ async function cmdListen(values) {
         answer(res, 405, { error: "method_not_allowed", message: `send webhooks with POST (got ${req.method})` });
         return;
       }
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      const bytes = Buffer.concat(chunks);
+      const bytes = await readUpTo(req, webhook.maxBodyBytes);
       const signature = req.headers[HEADER.toLowerCase()];
       const record = { at: new Date().toISOString(), path: req.url, bytes: bytes.length };
       let local;

@@ -6,3 +6,5 @@ export { createNodeMiddleware } from "./node-middleware.js";
 export { fastifyWebhooks } from "./fastify.js";
 export { createKoaMiddleware } from "./koa.js";
 export { EVENT_TYPES, sampleBody } from "./catalog.generated.js";
+export { HEADER_NAME } from "./core-constants.generated.js";
+export { deliveryId } from "./delivery-id.js";

@@ -151,6 +151,15 @@ export declare class Webhook {
 /** Lowercase hex HMAC-SHA256 of the body's exact bytes, as AtlasBrokers sends it. */
 export declare function sign(secret: string | Uint8Array, body: RawBody): string;
 
+/** The header AtlasBrokers signs deliveries in (Node lowercases it: `req.headers["x-webhook-secret"]`). */
+export declare const HEADER_NAME: "X-Webhook-Secret";
+
+/**
+ * The delivery id of a body: lowercase hex SHA-256 of its exact bytes, the `idempotencyKey`
+ * verify() gives and the id the edge verifier and its console show.
+ */
+export declare function deliveryId(body: RawBody): string;
+
 export interface NodeMiddlewareOptions {
   /** The path to answer on (default `/webhooks/atlasbrokers`); others go to `next`. */
   path?: string;

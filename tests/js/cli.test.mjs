@@ -328,6 +328,30 @@ test("listen --forward re-POSTs the exact bytes and header to the app and return
   assert.deepEqual([delivery.ok, delivery.event, delivery.deliveryId, delivery.forward.status], [true, "claim.filed", sha256(pkg.sampleBody("claim.filed")), 201]);
 });
 
+test("listen --max-body-bytes answers 413; --tolerance refuses old timestamps; bad values exit 2", async () => {
+  const listener = await listen(["--max-body-bytes", "1000", "--tolerance", "300"]);
+  try {
+    const big = "x".repeat(200_000);
+    const tooBig = await fetch(listener.url, { method: "POST", body: big, headers: { "x-webhook-secret": hmac(big) } });
+    assert.deepEqual([tooBig.status, (await tooBig.json()).error], [413, "body_too_large"]);
+    // The catalog samples carry 2026-03-02's timestamp: far outside 300 s of now.
+    const old = pkg.sampleBody("deal.won");
+    const stale = await fetch(listener.url, { method: "POST", body: old, headers: { "x-webhook-secret": hmac(old) } });
+    assert.deepEqual([stale.status, (await stale.json()).error], [401, "timestamp_out_of_tolerance"]);
+    const fresh = old.replace(/"timestamp":"[^"]+"/, `"timestamp":"${new Date().toISOString()}"`);
+    const ok = await fetch(listener.url, { method: "POST", body: fresh, headers: { "x-webhook-secret": hmac(fresh) } });
+    assert.equal(ok.status, 200);
+  } finally {
+    await listener.stop();
+  }
+  for (const args of [["--tolerance", "soon"], ["--tolerance", "-5"], ["--max-body-bytes", "0"]]) {
+    const r = await cliRun(["listen", "--port", "0", ...args]);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(args[0] === "--tolerance" ? "tolerance" : "max", "i"));
+    assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
+  }
+});
+
 test("no ANSI escapes off a terminal, with or without NO_COLOR", async () => {
   for (const env of [{ NO_COLOR: "1" }, { NO_COLOR: "" }]) {
     const body = pkg.sampleBody("deal.won");

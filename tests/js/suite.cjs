@@ -182,6 +182,19 @@ module.exports = function suite(pkg, system) {
     assert.match(key(body("ws", "deal_\n1")), /^[0-9a-f]{64}$/, "always header-safe");
   });
 
+  test(`[${system}] deliveryId() is the idempotencyKey of the same bytes; HEADER_NAME is the signed header`, () => {
+    const { deliveryId, HEADER_NAME } = pkg;
+    assert.equal(HEADER_NAME, "X-Webhook-Secret");
+    const key = wh.verify(won, sign(SECRET, won)).idempotencyKey;
+    assert.equal(deliveryId(won), key);
+    assert.equal(deliveryId(new TextEncoder().encode(won)), key);
+    assert.equal(deliveryId(new TextEncoder().encode(won).buffer), key);
+    assert.equal(deliveryId(won), sha256(won));
+    const big = "x".repeat(5000); // past the size where the Node entry hashes with node:crypto
+    assert.equal(deliveryId(big), sha256(big));
+    assert.throws(() => deliveryId({ event: "deal.won" }), (e) => e.code === "body_already_parsed");
+  });
+
   test(`[${system}] duplicated signature headers: the first value that verifies wins`, () => {
     const good = sign(SECRET, won);
     const bad = sign("other", won);
