@@ -170,6 +170,8 @@ export interface NodeRequest extends AsyncIterable<Uint8Array | string> {
   method?: string;
   url?: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Verified first when a Buffer or string (NestJS `rawBody: true`, express.json's verify hook). */
+  rawBody?: unknown;
   body?: unknown;
 }
 export interface NodeResponse {
@@ -178,11 +180,58 @@ export interface NodeResponse {
   end(body?: string): unknown;
 }
 
-/** Middleware for node:http, Express and Connect. */
+/** Middleware for node:http, Express (4 and 5), Connect and NestJS (`app.use`, `MiddlewareConsumer`, or a controller's `@Req() req, @Res() res`). */
 export declare function createNodeMiddleware(
   webhook: Webhook,
   options?: NodeMiddlewareOptions,
 ): (req: NodeRequest, res: NodeResponse, next?: (error?: unknown) => void) => Promise<void>;
+
+// Fastify and Koa are described by the few members the adapters use, so these types compile
+// without either framework installed; their own instance and context types fit them.
+
+/** The parts of a Fastify instance `fastifyWebhooks` uses. */
+export interface FastifyInstanceLike {
+  removeAllContentTypeParsers(): unknown;
+  addContentTypeParser(
+    contentType: string,
+    parser: (request: any, payload: any, done: (error: Error | null, body?: unknown) => void) => void,
+  ): unknown;
+  all(path: string, handler: (request: any, reply: any) => Promise<unknown>): unknown;
+}
+
+export interface FastifyWebhooksOptions {
+  webhook: Webhook;
+  /** The route (default `/webhooks/atlasbrokers`), under the `register()` prefix. */
+  path?: string;
+}
+
+/**
+ * Fastify plugin: `fastify.register(fastifyWebhooks, { webhook, path? })`. In its own
+ * encapsulated context it reads the webhook route's raw body; other routes keep their parsers.
+ */
+export declare function fastifyWebhooks(fastify: FastifyInstanceLike, options: FastifyWebhooksOptions): Promise<void>;
+
+/** The parts of a Koa context `createKoaMiddleware` uses. */
+export interface KoaContextLike {
+  path: string;
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  req: NodeRequest;
+  /** `body`/`rawBody` as a body parser (koa-bodyparser) left them, if one ran first. */
+  request: { body?: unknown; rawBody?: unknown };
+  status: number;
+  body: unknown;
+  set(fields: Record<string, string>): unknown;
+}
+
+/**
+ * Koa middleware: answers requests to `path` (default `/webhooks/atlasbrokers`), passes others
+ * to `next`. Reads `ctx.req`, or a body parser's `ctx.request.rawBody`.
+ */
+export declare function createKoaMiddleware(
+  webhook: Webhook,
+  options?: NodeMiddlewareOptions,
+): (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<unknown>;
 
 /** One catalog field. */
 export interface EventField {
