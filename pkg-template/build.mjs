@@ -40,6 +40,13 @@ await build({
   outfile: path.join(outDir, "workerd.mjs"),
   external: ["./atlasbrokers_webhooks_bg.wasm"],
 });
+await build({
+  ...common,
+  format: "esm",
+  entryPoints: [path.join(stage, "entry-edge-light.js")],
+  outfile: path.join(outDir, "edge-light.mjs"),
+  external: ["./atlasbrokers_webhooks_bg.wasm?module"],
+});
 fs.copyFileSync(path.join(stage, "atlasbrokers_webhooks_bg.wasm"), path.join(outDir, "atlasbrokers_webhooks_bg.wasm"));
 
 // Types: the generated catalog followed by the API, once per module system.

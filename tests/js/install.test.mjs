@@ -41,6 +41,7 @@ test("the tarball holds exactly the published files", () => {
     "README.md",
     "atlasbrokers_webhooks_bg.wasm",
     "cli.mjs",
+    "edge-light.mjs",
     "index.cjs",
     "index.d.cts",
     "index.d.mts",
@@ -56,7 +57,7 @@ test("the tarball holds exactly the published files", () => {
 
 test("no entry uses Node globals (Buffer, process); only the Node entries import node:crypto", () => {
   const dir = path.join(project, "node_modules", "atlasbrokers-webhooks");
-  for (const entry of ["index.mjs", "index.cjs", "node.mjs", "node.cjs", "wasm.mjs", "wasm.cjs", "workerd.mjs"]) {
+  for (const entry of ["index.mjs", "index.cjs", "node.mjs", "node.cjs", "wasm.mjs", "wasm.cjs", "workerd.mjs", "edge-light.mjs"]) {
     const source = fs.readFileSync(path.join(dir, entry), "utf8");
     assert.doesNotMatch(source, /(?<![A-Za-z_$.])(Buffer|process)\s*[.([]/, entry);
     assert.equal(/["']node:/.test(source), entry.startsWith("node."), entry);
