@@ -13,6 +13,11 @@ export class WebhookVerificationError extends Error {
     this.name = "WebhookVerificationError";
     this.code = code;
     this.status = status;
+    // The http-errors names too, so a verify() thrown from a NestJS, Fastify or Koa route is
+    // answered with its status (Nest answers other errors with a bare 500). The message is
+    // written for the sender and never holds the secret or the payload: safe to expose.
+    this.statusCode = status;
+    this.expose = true;
     this.authentic = authentic;
   }
 }
@@ -28,6 +33,9 @@ export class WebhookHandlerError extends AggregateError {
     this.name = "WebhookHandlerError";
     this.code = "handler_failed";
     this.status = 500;
+    this.statusCode = 500;
+    // Handlers' own errors may quote the payload: frameworks must not show this message.
+    this.expose = false;
     this.results = results;
     this.event = event;
   }

@@ -95,6 +95,10 @@ export declare class WebhookVerificationError extends Error {
   readonly code: ErrorCode;
   /** The HTTP status to answer with. */
   readonly status: number;
+  /** `status` again, under the name NestJS, Fastify and Koa read from a thrown error. */
+  readonly statusCode: number;
+  /** Always true: the message is written for the sender and safe to show (http-errors' flag). */
+  readonly expose: true;
   /**
    * True when the signature verified before the problem was found (`invalid_json`,
    * `invalid_envelope`): AtlasBrokers sent this body and will not send it again, so keep it.
@@ -111,6 +115,9 @@ export declare class WebhookHandlerError extends AggregateError {
   readonly name: "WebhookHandlerError";
   readonly code: "handler_failed";
   readonly status: 500;
+  readonly statusCode: 500;
+  /** False: handlers' errors may quote the payload, so frameworks must not show the message. */
+  readonly expose: false;
   /** Every handler's outcome, in registration order. */
   readonly results: PromiseSettledResult<unknown>[];
   /** The event the handlers received. */

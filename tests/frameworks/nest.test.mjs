@@ -37,6 +37,12 @@ test("NestJS: NestFactory.create(AppModule, { rawBody: true })", async (t) => {
       const tampered = await post(url + "/verify/hook", TAMPERED, { signature: sign(SECRET, WON) });
       assert.deepEqual([tampered.status, tampered.body.error], [401, "signature_mismatch"]);
     });
+    await t.test("controller letting verify()'s error through: Nest answers its status, not a bare 500", async () => {
+      assert.equal((await post(url + "/verify/plain", WON)).status, 200);
+      const tampered = await post(url + "/verify/plain", TAMPERED, { signature: sign(SECRET, WON) });
+      assert.equal(tampered.status, 401);
+      assert.match(tampered.body.message, /^signature mismatch/);
+    });
     await t.test("JSON routes keep their parsed @Body()", async () => assert.deepEqual(await echoes(url), { a: 1 }));
   } finally {
     await app.close();

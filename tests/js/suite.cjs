@@ -27,6 +27,7 @@ module.exports = function suite(pkg, system) {
     assert.equal(error.code, code);
     assert.equal(error.status, status);
     assert.equal(error.name, "WebhookVerificationError");
+    assert.deepEqual([error.statusCode, error.expose], [status, true], "http-errors' names");
     for (const secret of [SECRET, ...PII]) assert.ok(!error.message.includes(secret), `${code} leaks`);
     return error;
   }

@@ -50,6 +50,12 @@ export async function createNestApp(webhook, options) {
     }
   }
   method(VerifyController, "receive", [Post("hook"), HttpCode(200)], [Req()]);
+  // The same without mapping: Nest reads the error's statusCode (http-errors' name).
+  VerifyController.prototype.plain = async function (req) {
+    const { event } = await webhook.verifyAndReceive(req.rawBody ?? req.body, req.headers);
+    return { received: event.idempotencyKey };
+  };
+  method(VerifyController, "plain", [Post("plain"), HttpCode(200)], [Req()]);
   Controller("verify")(VerifyController);
 
   class EchoController {
