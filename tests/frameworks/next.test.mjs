@@ -80,6 +80,11 @@ test("next build bundled the edge routes with the edge-light entry, the Node rou
   const edgeCode = edgeChunks.map((f) => fs.readFileSync(path.join(app, ".next", f), "utf8")).join("\n");
   assert.match(edgeCode, /\[object WebAssembly\.Module\]/);
   assert.doesNotMatch(edgeCode, /AGFzbQ/, "no base64 wasm (\\0asm) in the edge route's bundle");
+  // The Node.js routes get the node entry: the inlined bytes, bundled with node:crypto's hash.
+  const serverChunks = path.join(app, ".next", "server", "chunks");
+  const withBytes = fs.readdirSync(serverChunks).filter((f) => f.endsWith(".js") && fs.readFileSync(path.join(serverChunks, f), "utf8").includes("AGFzbQ"));
+  assert.ok(withBytes.length > 0, "the Node.js server bundle inlines the wasm bytes");
+  for (const f of withBytes) assert.match(fs.readFileSync(path.join(serverChunks, f), "utf8"), /"node:crypto"/, f);
 });
 
 for (const runtime of ["node", "edge"]) {
