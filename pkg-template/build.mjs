@@ -62,7 +62,9 @@ const pkg = JSON.parse(fs.readFileSync(path.join(here, "package.json"), "utf8"))
 pkg.version = version;
 fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 for (const f of ["README.md", "LICENSE"]) fs.copyFileSync(path.join(here, f), path.join(outDir, f));
-// The command-line tool, as written: it imports ./node.mjs by relative path.
+// The command-line tool, as written (cli.mjs and its commands in cli/): it imports the Node
+// entry by relative path.
 fs.copyFileSync(path.join(here, "cli.mjs"), path.join(outDir, "cli.mjs"));
+fs.cpSync(path.join(here, "cli"), path.join(outDir, "cli"), { recursive: true });
 fs.chmodSync(path.join(outDir, "cli.mjs"), 0o755);
 console.log(`built ${outDir} (atlasbrokers-webhooks ${version})`);

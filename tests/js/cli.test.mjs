@@ -72,7 +72,7 @@ test.before(async () => {
 });
 test.after(() => fs.rmSync(project, { recursive: true, force: true }));
 
-test("the bin is installed, executable, and answers --help for the tool and each command", async () => {
+test("the bin is installed, executable, and answers --help for the tool and each command, and --version", async () => {
   assert.ok(fs.statSync(cli).mode & 0o111, "executable");
   const top = await cliRun(["--help"]);
   assert.equal(top.code, 0);
@@ -82,6 +82,8 @@ test("the bin is installed, executable, and answers --help for the tool and each
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, new RegExp(`Usage: atlasbrokers-webhooks ${command}`), command);
   }
+  const version = await cliRun(["--version"]);
+  assert.deepEqual([version.code, version.stdout.trim()], [0, JSON.parse(fs.readFileSync(path.join(project, "node_modules", "atlasbrokers-webhooks", "package.json"), "utf8")).version]);
 });
 
 test("unknown commands and options, a missing secret: a clear message and exit 2", async () => {

@@ -40,6 +40,7 @@ test("the tarball holds exactly the published files", () => {
     "LICENSE",
     "README.md",
     "atlasbrokers_webhooks_bg.wasm",
+    "cli",
     "cli.mjs",
     "edge-light.mjs",
     "index.cjs",
@@ -53,6 +54,8 @@ test("the tarball holds exactly the published files", () => {
     "wasm.mjs",
     "workerd.mjs",
   ]);
+  const cli = fs.readdirSync(path.join(project, "node_modules", "atlasbrokers-webhooks", "cli")).sort();
+  assert.deepEqual(cli, ["help.mjs", "inputs.mjs", "inspect.mjs", "listen.mjs", "output.mjs", "send.mjs"]);
 });
 
 test("no entry uses Node globals (Buffer, process); only the Node entries import node:crypto", () => {
