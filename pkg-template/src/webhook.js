@@ -4,6 +4,7 @@
 import { Verifier, signBytes, signText } from "./glue.js";
 import { deliveryIdOf, platformSha256 } from "./wasm-instance.js";
 import { reservedRoom, verifyInWasm } from "./wasm-memory.js";
+import { withIdempotencyKey } from "./idempotency-key.js";
 import { callCore, fromCore } from "./errors.js";
 import { rawBody } from "./raw-body.js";
 import { signatureHeader } from "./signature-header.js";
@@ -87,14 +88,8 @@ export class Webhook {
     }
     // The core has checked the envelope and every typed field; JSON.parse builds the object
     // from the same verified bytes, with every field as received.
-    const event = JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw));
     // The delivery id is a SHA-256 of the body: computed only if read, then kept.
-    let id;
-    Object.defineProperty(event, "idempotencyKey", {
-      get: () => (id ??= deliveryIdOf(raw)),
-      enumerable: false,
-    });
-    return event;
+    return withIdempotencyKey(JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw)), raw);
   }
 
   /** Signs a body with the current secret, for tests of your own receiver. */

@@ -100,9 +100,10 @@ struct Platform<'s> {
 
 impl Platform<'_> {
     /// Bodies shorter than this are hashed in wasm: below it, the call out to the platform
-    /// costs more than it saves (measured crossover 300-400 B in Node 20 with SHA-NI;
-    /// `node bench/ab.mjs pkg/index.mjs pkg/node.mjs`).
-    const MIN_BODY: usize = 384;
+    /// costs more than it saves (measured crossover 150-200 B in Node 20 with SHA-NI, the
+    /// Node entry writing the digest straight into wasm memory; it was 300-400 B with a
+    /// Buffer digest copied in). `node bench/ab.mjs pkg/index.mjs pkg/node.mjs`.
+    const MIN_BODY: usize = 192;
 }
 
 impl InnerHash for Platform<'_> {
