@@ -26,6 +26,19 @@ const sha256 = {
   hex: (body) => digest(body, "hex"),
 };
 
-instantiate(new WebAssembly.Module(moduleFileBytes), sha256);
+// Node 20's UTF-8 decoding (TextDecoder, Buffer#toString) takes ~2 ns a byte on non-ASCII
+// text; a string from UTF-16 units, or from ASCII bytes, is a copy. Both read wasm memory
+// through one Buffer over it (Buffer.from(arrayBuffer, ...) per call costs microseconds).
+// Buffer is a global in Node and Bun; elsewhere TextDecoder does it.
+const { Buffer } = globalThis;
+let memoryBuffer;
+const over = (arrayBuffer) =>
+  memoryBuffer?.buffer === arrayBuffer ? memoryBuffer : (memoryBuffer = Buffer.from(arrayBuffer));
+const text = Buffer && {
+  latin1: (arrayBuffer, start, end) => over(arrayBuffer).toString("latin1", start, end),
+  utf16le: (arrayBuffer, start, end) => over(arrayBuffer).toString("utf16le", start, end),
+};
+
+instantiate(new WebAssembly.Module(moduleFileBytes), sha256, text);
 
 export * from "./index.js";

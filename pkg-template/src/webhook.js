@@ -12,7 +12,6 @@ import { Handlers } from "./handlers.js";
 import { handleFetch } from "./fetch-handler.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./core-constants.generated.js";
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function secretBytes(secret) {
   if (secret == null) return new Uint8Array(0); // reported by the core as invalid_secret
@@ -71,8 +70,9 @@ export class Webhook {
     // (and only when a tolerance is set).
     const receivedAt = options?.receivedAt;
     const receivedAtMs = receivedAt == null ? undefined : millis(receivedAt);
+    let text;
     try {
-      verifyInWasm(this.#verifier, this.#reserved, raw, signatureHeader(header), receivedAtMs, this.#maxBodyBytes);
+      text = verifyInWasm(this.#verifier, this.#reserved, raw, signatureHeader(header), receivedAtMs, this.#maxBodyBytes);
     } catch (e) {
       const error = fromCore(e);
       // Authentic but not the envelope: AtlasBrokers will not send it again, so the receiver
@@ -89,7 +89,7 @@ export class Webhook {
     // The core has checked the envelope and every typed field; JSON.parse builds the object
     // from the same verified bytes, with every field as received.
     // The delivery id is a SHA-256 of the body: computed only if read, then kept.
-    return withIdempotencyKey(JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw)), raw);
+    return withIdempotencyKey(JSON.parse(text), raw);
   }
 
   /** Signs a body with the current secret, for tests of your own receiver. */

@@ -111,3 +111,54 @@ test("one Webhook verifies bodies that grow and shrink, text and bytes, in any o
     }
   }
 });
+
+test("byte bodies give the event JSON.parse gives, whichever way the Node entry decodes them", () => {
+  // The Node entry reads all-ASCII bytes as latin1 and others from wasm's UTF-16 copy; the
+  // portable entry uses TextDecoder. Every character class, at offsets around 8-byte runs.
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const sample = JSON.parse(node.sampleBody("lead.created"));
+  const texts = ["plain ascii", "é", "日本語", "🏠🏠", "\u2028\u2029", "\\\"quoted\\\"", "a\u00ff\u0100\uffff", "x".repeat(7) + "é" + "y".repeat(9)];
+  const bodies = [
+    ...texts.map((notes) => JSON.stringify({ ...sample, data: { ...sample.data, notes } })),
+    ...[300, 3000, 70000].map((size) => bodyOfSize(size, rand)),
+    JSON.stringify({ ...sample, data: { ...sample.data, "clé 🏠": "valeur" } }),
+  ];
+  for (const pkg of [node, portable]) {
+    const webhook = new pkg.Webhook("whsec_text");
+    for (const body of bodies) {
+      const header = hmac("whsec_text", body);
+      const bytes = Buffer.from(body);
+      // A Uint8Array inside a larger buffer, an ArrayBuffer, and a DataView.
+      const inside = new Uint8Array(bytes.length + 10);
+      inside.set(bytes, 5);
+      const views = [bytes, inside.subarray(5, 5 + bytes.length), new Uint8Array(bytes).buffer, new DataView(inside.buffer, 5, bytes.length)];
+      for (const raw of views) {
+        const event = webhook.verify(raw, header);
+        assert.deepStrictEqual(event, JSON.parse(body));
+        assert.equal(JSON.stringify(event), body);
+        assert.equal(event.idempotencyKey, crypto.createHash("sha256").update(body).digest("hex"));
+      }
+    }
+    // A byte order mark is not JSON: refused by the core, before any decoding.
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(bodies[0])]);
+    assert.equal(outcome(webhook, bom, hmac("whsec_text", bom)), "invalid_json");
+  }
+});
+
+test("the idempotency key is lazy, kept, not enumerable, and read through an object inheriting it", () => {
+  for (const pkg of [node, portable]) {
+    const webhook = new pkg.Webhook("whsec_key");
+    const body = node.sampleBody("deal.won");
+    const event = webhook.verify(body, hmac("whsec_key", body));
+    const id = crypto.createHash("sha256").update(body).digest("hex");
+    assert.deepEqual(Object.keys(event), Object.keys(JSON.parse(body)));
+    assert.equal(Object.getOwnPropertyDescriptor(event, "idempotencyKey").enumerable, false);
+    assert.equal(event.idempotencyKey, id);
+    assert.equal(event.idempotencyKey, id);
+    assert.equal(Object.create(event).idempotencyKey, id);
+    assert.equal({ ...event }.idempotencyKey, undefined);
+    const other = webhook.verify(Buffer.from(body + " "), hmac("whsec_key", body + " "));
+    assert.equal(other.idempotencyKey, crypto.createHash("sha256").update(body + " ").digest("hex"));
+  }
+});
