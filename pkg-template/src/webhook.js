@@ -4,6 +4,7 @@
 import { Verifier, signBytes, signText } from "./glue.js";
 import { deliveryIdOf, platformSha256 } from "./wasm-instance.js";
 import { reservedRoom, verifyInWasm } from "./wasm-memory.js";
+import { withIdempotencyKey } from "./idempotency-key.js";
 import { callCore, fromCore } from "./errors.js";
 import { rawBody } from "./raw-body.js";
 import { signatureHeader } from "./signature-header.js";
@@ -11,7 +12,6 @@ import { Handlers } from "./handlers.js";
 import { handleFetch } from "./fetch-handler.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./core-constants.generated.js";
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function secretBytes(secret) {
   if (secret == null) return new Uint8Array(0); // reported by the core as invalid_secret
@@ -70,8 +70,9 @@ export class Webhook {
     // (and only when a tolerance is set).
     const receivedAt = options?.receivedAt;
     const receivedAtMs = receivedAt == null ? undefined : millis(receivedAt);
+    let text;
     try {
-      verifyInWasm(this.#verifier, this.#reserved, raw, signatureHeader(header), receivedAtMs, this.#maxBodyBytes);
+      text = verifyInWasm(this.#verifier, this.#reserved, raw, signatureHeader(header), receivedAtMs, this.#maxBodyBytes);
     } catch (e) {
       const error = fromCore(e);
       // Authentic but not the envelope: AtlasBrokers will not send it again, so the receiver
@@ -87,14 +88,8 @@ export class Webhook {
     }
     // The core has checked the envelope and every typed field; JSON.parse builds the object
     // from the same verified bytes, with every field as received.
-    const event = JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw));
     // The delivery id is a SHA-256 of the body: computed only if read, then kept.
-    let id;
-    Object.defineProperty(event, "idempotencyKey", {
-      get: () => (id ??= deliveryIdOf(raw)),
-      enumerable: false,
-    });
-    return event;
+    return withIdempotencyKey(JSON.parse(text), raw);
   }
 
   /** Signs a body with the current secret, for tests of your own receiver. */

@@ -1,4 +1,4 @@
-// The Node entry computes the HMAC's inner hash (the one over the body) of bodies from 384 bytes
+// The Node entry computes the HMAC's inner hash (the one over the body) of bodies from 192 bytes
 // on with node:crypto's SHA-256 (SHA instructions), and smaller ones wholly in wasm; the
 // portable entry always in wasm. Both must give
 // exactly the answers of node:crypto's createHmac, on either side of that size, for any secret
@@ -15,9 +15,19 @@ const node = await import(`${dir}node.mjs`);
 const portable = await import(`${dir}index.mjs`);
 const hmac = (secret, body) => crypto.createHmac("sha256", secret).update(body).digest("hex");
 
-/** A catalog sample whose notes pad it to about `size` bytes, with some non-ASCII text. */
+/**
+ * A catalog sample whose notes pad it to about `size` bytes, with some non-ASCII text; below
+ * the sample's own size, an event outside the catalog with the four envelope fields.
+ */
 function bodyOfSize(size, rand) {
-  const base = JSON.parse(node.sampleBody("lead.created"));
+  const sample = JSON.parse(node.sampleBody("lead.created"));
+  const small = { event: "test.small", timestamp: "2026-03-02T14:23:11.000Z", workspaceId: "ws_1", data: {} };
+  if (JSON.stringify(sample).length >= size) {
+    // Exactly `size` bytes: the sizes around the threshold.
+    const bytes = Buffer.byteLength(JSON.stringify({ ...small, data: { notes: "é" } }));
+    return JSON.stringify({ ...small, data: { notes: "é" + "x".repeat(size - bytes) } });
+  }
+  const base = sample;
   const alphabet = Array.from("abc déf 🏠 \\\"xyz\u2028"); // code points, never half a pair
   let notes = "";
   while (JSON.stringify({ ...base, data: { ...base.data, notes } }).length < size) {
@@ -37,14 +47,15 @@ function outcome(webhook, body, header) {
 test("both entries agree with createHmac around the platform-hash threshold", () => {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const sizes = [230, 300, 382, 383, 384, 385, 800, 1500, 5000, 70000];
+  const sizes = [120, 190, 191, 192, 193, 230, 300, 384, 800, 1500, 5000, 70000];
   for (const [i, size] of sizes.entries()) {
-    const secretLength = [1, 20, 63, 64, 65, 100, 35, 64, 7, 130][i];
+    const secretLength = [1, 20, 63, 64, 65, 100, 35, 64, 7, 130, 64, 3][i];
     const secret = "s".repeat(secretLength - 1) + "é".slice(0, secretLength ? 1 : 0);
     const previous = `whsec_prev_${i}`;
     const body = bodyOfSize(size, rand);
+    if (size < 200) assert.equal(Buffer.byteLength(body), size, "the sizes around the threshold are exact");
     const bytes = Buffer.from(body);
-    const tampered = body.replace("lead.created", "lead.createe");
+    const tampered = body.replace("2026-", "2027-");
     for (const pkg of [node, portable]) {
       const webhook = new pkg.Webhook(secret, { previousSecrets: [previous] });
       const key = outcome(webhook, body, hmac(secret, body));
@@ -58,27 +69,31 @@ test("both entries agree with createHmac around the platform-hash threshold", ()
   }
 });
 
-test("the Node entry calls node:crypto once per key, only for bodies from 384 bytes on", () => {
+test("the Node entry calls node:crypto once per key, only for bodies from 192 bytes on, and once for the key", () => {
   // In a child process: count calls to crypto.hash made by the CommonJS Node entry.
   const script = `
     const crypto = require("node:crypto");
     let calls = 0;
     const hash = crypto.hash;
     crypto.hash = (...args) => (calls++, hash(...args));
-    const { Webhook, sign, sampleBody } = require(${JSON.stringify(`${dir}node.cjs`)});
+    const { Webhook, sign } = require(${JSON.stringify(`${dir}node.cjs`)});
     const w = new Webhook("whsec_count");
     const counts = [];
-    const small = sampleBody("deal.won");
-    const bytes = Buffer.byteLength(small); // its title has a 3-byte dash
-    for (const body of [small, small + " ".repeat(383 - bytes), small + " ".repeat(384 - bytes)]) {
+    const small = JSON.stringify({ event: "test.small", timestamp: "2026-03-02T14:23:11.000Z", workspaceId: "ws_1", data: {} });
+    for (const size of [191, 192, 2048]) {
+      const body = small + " ".repeat(size - small.length);
       const before = calls;
-      w.verify(body, sign("whsec_count", body));
+      const event = w.verify(body, sign("whsec_count", body));
+      counts.push(calls - before);
+      const key = event.idempotencyKey;
+      if (key !== crypto.createHash("sha256").update(body).digest("hex") || event.idempotencyKey !== key) throw new Error("key");
       counts.push(calls - before);
     }
     console.log(JSON.stringify(counts));`;
   const counts = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
-  // Below 384 bytes: wasm only. From 384: the inner hash of the one key.
-  assert.deepEqual(counts, [0, 0, 1]);
+  // Below 192 bytes: wasm only. From 192: the inner hash of the one key. The idempotency key:
+  // one more, on first read only.
+  assert.deepEqual(counts, [0, 1, 1, 2, 1, 2]);
 });
 
 test("one Webhook verifies bodies that grow and shrink, text and bytes, in any order", () => {
@@ -94,5 +109,56 @@ test("one Webhook verifies bodies that grow and shrink, text and bytes, in any o
       assert.equal(outcome(webhook, Buffer.from(body), header), id, `bytes ${size}`);
       assert.equal(outcome(webhook, body + " ", header), "signature_mismatch", `tampered ${size}`);
     }
+  }
+});
+
+test("byte bodies give the event JSON.parse gives, whichever way the Node entry decodes them", () => {
+  // The Node entry reads all-ASCII bytes as latin1 and others from wasm's UTF-16 copy; the
+  // portable entry uses TextDecoder. Every character class, at offsets around 8-byte runs.
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const sample = JSON.parse(node.sampleBody("lead.created"));
+  const texts = ["plain ascii", "é", "日本語", "🏠🏠", "\u2028\u2029", "\\\"quoted\\\"", "a\u00ff\u0100\uffff", "x".repeat(7) + "é" + "y".repeat(9)];
+  const bodies = [
+    ...texts.map((notes) => JSON.stringify({ ...sample, data: { ...sample.data, notes } })),
+    ...[300, 3000, 70000].map((size) => bodyOfSize(size, rand)),
+    JSON.stringify({ ...sample, data: { ...sample.data, "clé 🏠": "valeur" } }),
+  ];
+  for (const pkg of [node, portable]) {
+    const webhook = new pkg.Webhook("whsec_text");
+    for (const body of bodies) {
+      const header = hmac("whsec_text", body);
+      const bytes = Buffer.from(body);
+      // A Uint8Array inside a larger buffer, an ArrayBuffer, and a DataView.
+      const inside = new Uint8Array(bytes.length + 10);
+      inside.set(bytes, 5);
+      const views = [bytes, inside.subarray(5, 5 + bytes.length), new Uint8Array(bytes).buffer, new DataView(inside.buffer, 5, bytes.length)];
+      for (const raw of views) {
+        const event = webhook.verify(raw, header);
+        assert.deepStrictEqual(event, JSON.parse(body));
+        assert.equal(JSON.stringify(event), body);
+        assert.equal(event.idempotencyKey, crypto.createHash("sha256").update(body).digest("hex"));
+      }
+    }
+    // A byte order mark is not JSON: refused by the core, before any decoding.
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(bodies[0])]);
+    assert.equal(outcome(webhook, bom, hmac("whsec_text", bom)), "invalid_json");
+  }
+});
+
+test("the idempotency key is lazy, kept, not enumerable, and read through an object inheriting it", () => {
+  for (const pkg of [node, portable]) {
+    const webhook = new pkg.Webhook("whsec_key");
+    const body = node.sampleBody("deal.won");
+    const event = webhook.verify(body, hmac("whsec_key", body));
+    const id = crypto.createHash("sha256").update(body).digest("hex");
+    assert.deepEqual(Object.keys(event), Object.keys(JSON.parse(body)));
+    assert.equal(Object.getOwnPropertyDescriptor(event, "idempotencyKey").enumerable, false);
+    assert.equal(event.idempotencyKey, id);
+    assert.equal(event.idempotencyKey, id);
+    assert.equal(Object.create(event).idempotencyKey, id);
+    assert.equal({ ...event }.idempotencyKey, undefined);
+    const other = webhook.verify(Buffer.from(body + " "), hmac("whsec_key", body + " "));
+    assert.equal(other.idempotencyKey, crypto.createHash("sha256").update(body + " ").digest("hex"));
   }
 });

@@ -100,9 +100,10 @@ struct Platform<'s> {
 
 impl Platform<'_> {
     /// Bodies shorter than this are hashed in wasm: below it, the call out to the platform
-    /// costs more than it saves (measured crossover 300-400 B in Node 20 with SHA-NI;
-    /// `node bench/ab.mjs pkg/index.mjs pkg/node.mjs`).
-    const MIN_BODY: usize = 384;
+    /// costs more than it saves (measured crossover 150-200 B in Node 20 with SHA-NI, the
+    /// Node entry writing the digest straight into wasm memory; it was 300-400 B with a
+    /// Buffer digest copied in). `node bench/ab.mjs pkg/index.mjs pkg/node.mjs`.
+    const MIN_BODY: usize = 192;
 }
 
 impl InnerHash for Platform<'_> {
@@ -201,15 +202,25 @@ impl Verifier {
     /// `header_len` bytes after it (absent: missing header) and types its data. The tolerance
     /// is checked against `received_at_ms` when given, else against `Date.now()`. The delivery
     /// id is asked for separately (`deliveryIdText`), only when JS reads it.
+    ///
+    /// With `text_at`, a verified body that is not all ASCII is also written as UTF-16LE at
+    /// that reserved offset (room for two bytes per body byte), for JS to make the string
+    /// JSON.parse reads without a slow UTF-8 decoder: returns the units written, 0 for an
+    /// all-ASCII body (its bytes are its text) or without `text_at`. See `utf16.rs`.
     #[wasm_bindgen(js_name = verifyReserved)]
     pub fn verify_reserved(
         &mut self,
         body_len: usize,
         header_len: Option<usize>,
         received_at_ms: Option<f64>,
-    ) -> Result<(), VerifyError> {
+        text_at: Option<usize>,
+    ) -> Result<usize, VerifyError> {
         let pad_len = PAD.min(self.scratch.len());
         let (pad, reserved) = self.scratch.split_at_mut(pad_len);
+        // The text goes after the body and header; an offset inside them (a wrapper bug) or
+        // past the room gets no text rather than a panic.
+        let text_at = text_at.filter(|&at| at >= body_len && at <= reserved.len());
+        let (reserved, text_out) = reserved.split_at_mut(text_at.unwrap_or(reserved.len()));
         let (body, rest) = reserved.split_at(body_len.min(reserved.len()));
         let header = header_len.map(|len| {
             // encodeInto always writes UTF-8; anything else would be a bug in the wrapper, and
@@ -231,7 +242,12 @@ impl Verifier {
                     .verify_summary_with(body, header, received_at, &mut Software)?;
             }
         }
-        Ok(())
+        match text_at {
+            Some(_) if text_out.len() >= 2 * body.len() => {
+                Ok(crate::utf16::write_utf16le(body, text_out))
+            }
+            _ => Ok(0),
+        }
     }
 
     /// Signs a text body with the current secret.

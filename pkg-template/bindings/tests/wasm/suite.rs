@@ -59,10 +59,10 @@ fn verify_text(
     body: &str,
     header: Option<String>,
     received_at_ms: Option<f64>,
-) -> Result<(), VerifyError> {
+) -> Result<usize, VerifyError> {
     let header_len = header.as_ref().map(String::len);
     write(verifier, format!("{body}{}", header.unwrap_or_default()).as_bytes());
-    verifier.verify_reserved(body.len(), header_len, received_at_ms)
+    verifier.verify_reserved(body.len(), header_len, received_at_ms, None)
 }
 
 fn write(verifier: &mut Verifier, bytes: &[u8]) {
@@ -90,10 +90,42 @@ fn bindings_verify_reserved_bytes_and_give_the_delivery_id() {
         let padded = format!("{}{header}", t.sample_body);
         let body_len = t.sample_body.len();
         write(&mut verifier, padded.as_bytes());
-        let again = verifier.verify_reserved(body_len, Some(header.len()), None);
-        assert!(again.is_ok());
+        let again = verifier.verify_reserved(body_len, Some(header.len()), None, None);
+        assert_eq!(again.ok(), Some(0));
         // Lengths past the reserved bytes are clamped, not a panic.
-        assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None).is_err());
+        assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None, None).is_err());
+        assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None, Some(usize::MAX)).is_err());
+    }
+}
+
+#[wasm_bindgen_test]
+fn bindings_write_a_verified_non_ascii_body_as_utf16_where_asked() {
+    let mut verifier = Verifier::new(b"whsec_wasm", None, None).ok().unwrap();
+    let body = r#"{"event":"x.y","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{"n":"déjà vu 🏠 — ok"}}"#;
+    let header = sign("whsec_wasm", body);
+    let text_at = (body.len() + header.len() + 1) & !1;
+    let room = text_at + 2 * body.len();
+    let ptr = verifier.reserve(room);
+    write(&mut verifier, format!("{body}{header}").as_bytes());
+    let units = verifier.verify_reserved(body.len(), Some(header.len()), None, Some(text_at)).ok().unwrap();
+    let expected: Vec<u16> = body.encode_utf16().collect();
+    assert_eq!(units, expected.len());
+    let mut written = vec![0u8; units * 2];
+    // SAFETY: reserve returned room for `room` bytes, owned by the verifier; units * 2 bytes
+    // from text_at are inside it.
+    unsafe { std::ptr::copy_nonoverlapping(ptr.add(text_at), written.as_mut_ptr(), units * 2) };
+    let read: Vec<u16> = written.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+    assert_eq!(read, expected);
+    // Not asked, an offset inside the body, or an ASCII body: no text (0).
+    write(&mut verifier, format!("{body}{header}").as_bytes());
+    assert_eq!(verifier.verify_reserved(body.len(), Some(header.len()), None, None).ok(), Some(0));
+    assert_eq!(verifier.verify_reserved(body.len(), Some(header.len()), None, Some(3)).ok(), Some(0));
+    let ascii = EVENT_TYPES[0].sample_body;
+    let header = sign("whsec_wasm", ascii);
+    write(&mut verifier, format!("{ascii}{header}").as_bytes());
+    let at = (ascii.len() + header.len() + 1) & !1;
+    if ascii.is_ascii() {
+        assert_eq!(verifier.verify_reserved(ascii.len(), Some(header.len()), None, Some(at)).ok(), Some(0));
     }
 }
 
