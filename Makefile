@@ -15,7 +15,7 @@ NODE_BIN := $(CURDIR)/node_modules/.bin
 WASM_OPT := $(NODE_BIN)/wasm-opt
 # The npm package's wasm: pkg-template/bindings (JS bindings over the core), named after the
 # package by wasm-bindgen --out-name.
-BINDINGS_WASM := target/$(WASM_TARGET)/release/atlasbrokers_webhooks_wasm.wasm
+BINDINGS_WASM := target/$(WASM_TARGET)/npm/atlasbrokers_webhooks_wasm.wasm
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 TARBALL := target/atlasbrokers-webhooks-$(VERSION).tgz
 EVENT ?= deal.won
@@ -126,7 +126,7 @@ build: pkg worker
 
 # The npm package: the bindings crate (over the core), wasm-bindgen glue, wasm-opt, JS wrapper.
 pkg: setup wasm-bindgen npm-tools
-	cargo build --release -p atlasbrokers-webhooks-wasm --target $(WASM_TARGET)
+	cargo build --profile npm -p atlasbrokers-webhooks-wasm --target $(WASM_TARGET)
 	rm -rf target/wasm-bindgen
 	$(WASM_BINDGEN) --target web --out-name atlasbrokers_webhooks --out-dir target/wasm-bindgen $(BINDINGS_WASM)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
