@@ -7,8 +7,8 @@
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
-// Not wasm-only: its tests run natively too.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod utf16;
+// Not wasm-only: its tests run natively too, and the fuzz target `utf16` checks it against std.
+#[doc(hidden)]
+pub mod utf16;
 #[cfg(target_arch = "wasm32")]
 pub use bindings::*;
