@@ -166,9 +166,29 @@ pub struct LegacyGoneMark {
 pub mod keys {
     use super::sha256_hex;
 
-    /// A body too large for a queue message, or the body of a dead letter or a kept delivery.
+    /// The body of a dead letter or a kept delivery (what a replay or a resume sends).
     pub fn body(id: &str) -> String {
         format!("body:{}", sha256_hex(id))
+    }
+
+    /// A body too large for a queue message, as one receipt stored it for its messages. Each
+    /// receipt has its own key: a Replay's copy is then never the key the ledger holds from an
+    /// earlier receipt, which retention may delete before the Replay's messages are consumed.
+    pub fn in_flight(id: &str, received_at_ms: u64) -> String {
+        format!("{}:{received_at_ms}", body(id))
+    }
+
+    /// Whether `key` is one of this delivery's body keys ([`body`] or [`in_flight`]): only
+    /// those are ever deleted on a ledger row's word.
+    pub fn is_body_key_of(key: &str, id: &str) -> bool {
+        let own = body(id);
+        match key.strip_prefix(own.as_str()) {
+            Some("") => true,
+            Some(rest) => rest.strip_prefix(':').is_some_and(|ms| {
+                !ms.is_empty() && ms.len() <= 20 && ms.bytes().all(|b| b.is_ascii_digit())
+            }),
+            None => false,
+        }
     }
 
     /// Where version 0.2 kept dead letters, kept deliveries and gone marks (see
@@ -257,5 +277,30 @@ mod tests {
         let id = &delivery().id;
         assert_eq!(keys::body(id).len(), 5 + 64);
         assert_ne!(keys::body(id), keys::body("other"));
+    }
+
+    #[test]
+    fn each_receipt_keeps_its_body_under_its_own_key() {
+        let id = &delivery().id;
+        let first = keys::in_flight(id, 1_772_000_000_000);
+        let replay = keys::in_flight(id, 1_772_600_000_000);
+        assert_ne!(first, replay);
+        for key in [&first, &replay] {
+            assert_ne!(key, &keys::body(id));
+            assert!(keys::is_body_key_of(key, id), "{key}");
+            assert!(!keys::is_body_key_of(key, "other"), "{key}");
+        }
+        assert!(keys::is_body_key_of(&keys::body(id), id));
+        let own = keys::body(id);
+        for foreign in [
+            format!("{own}:"),
+            format!("{own}:12a"),
+            format!("{own}x"),
+            format!("{own}:1:2"),
+            format!("{own}:{}", "9".repeat(21)),
+            "dead:001772000000500:sink:ab".to_owned(),
+        ] {
+            assert!(!keys::is_body_key_of(&foreign, id), "{foreign}");
+        }
     }
 }

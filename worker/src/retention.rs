@@ -12,7 +12,9 @@
 //! - Bodies in KV expire by themselves; one whose delivery reached every destination is
 //!   deleted early (it holds customer PII and nothing will send it again), once
 //!   `BODY_TTL_SECONDS` have passed since the delivery was last received: until then a queue
-//!   message for a destination that has no row yet may still read it.
+//!   message for a destination that has no row yet may still read it. Only the key the ledger
+//!   holds is deleted; a Replay stores its copy under a key of its own
+//!   ([`keys::in_flight`]), so a run between the Replay and its consumer cannot take it.
 //! - Failed admin sign-ins older than a day (a window lasts 15 minutes).
 //!
 //! Each statement removes at most [`BATCH`] rows; a run spends at most [`MAX_STATEMENTS`]
@@ -189,9 +191,12 @@ pub struct BodyRow {
     pub body_key: String,
 }
 
-/// Whether `key` is where this delivery's body is kept: only that key is ever deleted.
+/// Whether the row's key is one of its delivery's body keys: only those are ever deleted.
+/// The row holds the key of the receipt it was recorded with (or of its kept copy); a later
+/// receipt's copy has a key of its own, unknown here until its messages are consumed, so a
+/// run never deletes a body that a Replay's messages are about to read.
 pub fn is_body_of(row: &BodyRow) -> bool {
-    row.body_key == keys::body(&row.id)
+    keys::is_body_key_of(&row.body_key, &row.id)
 }
 
 /// A step's statement and its numeric bindings; `None` when the step does not apply.
@@ -443,7 +448,12 @@ mod tests {
             body_key: key,
         };
         assert!(is_body_of(&row(keys::body(id))));
+        assert!(is_body_of(&row(keys::in_flight(id, 1_772_000_000_000))));
         assert!(!is_body_of(&row(keys::body("another"))));
+        assert!(!is_body_of(&row(keys::in_flight(
+            "another",
+            1_772_000_000_000
+        ))));
         assert!(!is_body_of(&row("dead:001772000000500:sink:ab".into())));
     }
 

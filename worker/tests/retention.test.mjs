@@ -18,8 +18,10 @@ const DAY = 86_400_000;
 const RETENTION_DAYS = 10;
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 const idOf = sha256;
-/** Where the worker keeps a delivery's body in KV (`keys::body`). */
+/** Where the worker keeps a dead letter's or kept delivery's body in KV (`keys::body`). */
 const bodyKey = (id) => `body:${sha256(id)}`;
+/** Whether `key` is a body too large for a queue message as one receipt stored it (`keys::in_flight`). */
+const isInFlightKeyOf = (key, id) => key.startsWith(`${bodyKey(id)}:`) && /^\d+$/.test(key.slice(bodyKey(id).length + 1));
 
 /** A distinct catalog sample of `event`; `padding` characters more make it too large for a queue message. */
 function bodyOf(event, padding = 0) {
@@ -120,15 +122,24 @@ test("the Cron Trigger prunes what is old and finished, and nothing still to be 
     const before = ledgerQueries(edge.dir, "SELECT count(*) AS n FROM admin_failures; SELECT id, body_key FROM deliveries WHERE body_key IS NOT NULL");
     const [[{ n: failures }], stored] = before;
     assert.ok(failures >= 1, "a failed sign-in is counted");
-    const withBodies = new Set(stored.map((r) => r.id));
-    for (const name of ["largeDelivered", "largeRecent", "deadRecent", "deadOld"]) assert.ok(withBodies.has(cases[name].id), `${name} has a body in KV`);
+    const keyOf = Object.fromEntries(stored.map((r) => [r.id, r.body_key]));
+    for (const name of ["largeDelivered", "largeRecent", "deadRecent", "deadOld"]) assert.ok(keyOf[cases[name].id], `${name} has a body in KV`);
+    // Too large for a message: kept under its receipt's own key; a dead letter's copy: under the delivery's.
+    for (const name of ["largeDelivered", "largeRecent"]) assert.ok(isInFlightKeyOf(keyOf[cases[name].id], cases[name].id), keyOf[cases[name].id]);
+    for (const name of ["deadRecent", "deadOld"]) assert.equal(keyOf[cases[name].id], bodyKey(cases[name].id));
     const keysBefore = kvKeys(edge.dir);
-    for (const name of ["largeDelivered", "largeRecent", "deadRecent"]) assert.ok(keysBefore.includes(bodyKey(cases[name].id)), name);
+    for (const name of ["largeDelivered", "largeRecent", "deadRecent"]) assert.ok(keysBefore.includes(keyOf[cases[name].id]), name);
 
     const aging = Object.values(cases).flatMap((c) => (c.days ? age(c.id, c.days) : []));
     aging.push(`UPDATE admin_failures SET window_start = window_start - ${2 * DAY}`, "DROP TRIGGER hold");
+    // A Replay whose messages are not consumed yet when the run starts: the consumer's move of
+    // last_received_at is held back, so the ledger still says "delivered everywhere, long ago".
+    const replayed = cases.largeDelivered;
+    aging.push(`CREATE TRIGGER hold_replay BEFORE UPDATE ON deliveries WHEN OLD.id = '${replayed.id}' AND NEW.last_received_at <> OLD.last_received_at BEGIN SELECT RAISE(IGNORE); END`);
     ledgerQueries(edge.dir, aging.join(";\n"));
     await edge.launch();
+    const replay = await edge.post(replayed.body);
+    assert.ok([200, 202].includes(replay.status), JSON.stringify(replay.json));
 
     const started = Date.now();
     const res = await fetch(`${edge.base}/__scheduled?cron=${encodeURIComponent("17 3 * * *")}`);
@@ -189,11 +200,14 @@ test("the Cron Trigger prunes what is old and finished, and nothing still to be 
     // and the dead letter's stay.
     const bodyOfRow = (name) => rowsOf(deliveries, cases[name].id)[0].body_key;
     assert.equal(bodyOfRow("largeDelivered"), null);
-    assert.equal(bodyOfRow("largeRecent"), bodyKey(cases.largeRecent.id));
-    assert.equal(bodyOfRow("deadRecent"), bodyKey(cases.deadRecent.id));
+    for (const name of ["largeRecent", "deadRecent"]) assert.equal(bodyOfRow(name), keyOf[cases[name].id], name);
     const keysAfter = kvKeys(edge.dir);
-    assert.ok(!keysAfter.includes(bodyKey(cases.largeDelivered.id)), "the delivered body is deleted from KV");
-    for (const name of ["largeRecent", "deadRecent"]) assert.ok(keysAfter.includes(bodyKey(cases[name].id)), `${name}'s body stays`);
+    assert.ok(!keysAfter.includes(keyOf[replayed.id]), "the delivered body is deleted from KV");
+    for (const name of ["largeRecent", "deadRecent"]) assert.ok(keysAfter.includes(keyOf[cases[name].id]), `${name}'s body stays`);
+    // The Replay's copy, which its messages read, is under its own key, and outlives the run.
+    const replayCopies = keysAfter.filter((k) => isInFlightKeyOf(k, replayed.id));
+    assert.equal(replayCopies.length, 1, JSON.stringify(replayCopies));
+    assert.notEqual(replayCopies[0], keyOf[replayed.id]);
     // Nothing was delivered again, and no destination lost its delivery.
     assert.equal(ok.copies(cases.largeDelivered.body), 1);
     assert.equal(held.requests.length, 0);

@@ -108,7 +108,7 @@ async fn enqueue(
     let body_key = match inline {
         Some(_) => None,
         None => {
-            let key = keys::body(&incoming.id);
+            let key = keys::in_flight(&incoming.id, incoming.received_at);
             let stored = match bodies::store(env) {
                 Some(kv) => bodies::put(&kv, &key, body, config.body_ttl_seconds).await,
                 None => false,
