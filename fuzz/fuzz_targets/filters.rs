@@ -2,15 +2,16 @@
 //! ids (`filters::parse_dead_letter_id`): the hand-written parsers behind `/admin/*` URLs.
 //!
 //! Never panics, and:
-//! - an accepted filter holds only what the parser promises: a route name, an event name of
-//!   `[a-z0-9._]`, times below 2^53, a limit from 1 to 500;
+//! - an accepted filter holds only what the parser promises (after URL decoding): a route
+//!   name, an event name of `[a-z0-9._]`, times below 2^53, a `before` row of a delivery id
+//!   (64 lowercase hex digits) and a route name, a limit from 1 to 500;
 //! - values are bound, never written into SQL: the SQL of a filter is the same text when every
 //!   value is swapped for another of its kind, and it uses exactly `?1..?n` for its n binds;
 //! - a refusal says why in under 200 characters;
 //! - an id that parses is exactly what `dead_letter_id` makes of its parts.
 #![no_main]
 
-use atlasbrokers_edge::filters::{self, Bind, Filter};
+use atlasbrokers_edge::filters::{self, Before, Bind, Filter};
 use atlasbrokers_edge::routes;
 use libfuzzer_sys::fuzz_target;
 
@@ -44,8 +45,22 @@ fn check(f: &Filter) {
             "{e:?}"
         );
     }
-    for t in [f.from, f.to, f.before].into_iter().flatten() {
+    for t in [f.from, f.to, f.before.as_ref().map(|b| b.at)]
+        .into_iter()
+        .flatten()
+    {
         assert!(t < 1 << 53);
+    }
+    if let Some((delivery, destination)) = f.before.as_ref().and_then(|b| b.row.as_ref()) {
+        assert!(
+            delivery.len() == 64
+                && delivery
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        );
+        assert!(destination
+            .as_deref()
+            .is_none_or(routes::is_destination_name));
     }
     assert!((1..=filters::MAX_LIMIT).contains(&f.limit));
 
@@ -55,7 +70,12 @@ fn check(f: &Filter) {
         event: f.event.as_ref().map(|_| "y.z".to_owned()),
         from: f.from.map(|_| 7),
         to: f.to.map(|_| 8),
-        before: f.before.map(|_| 9),
+        before: f.before.as_ref().map(|b| Before {
+            at: 9,
+            row: b.row.as_ref().map(|(_, destination)| {
+                ("0".repeat(64), destination.as_ref().map(|_| "x".to_owned()))
+            }),
+        }),
         limit: 1,
         ..f.clone()
     };

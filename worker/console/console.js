@@ -562,7 +562,8 @@
     });
     return parts.length ? parts.join(", ") : "no filter (all of them)";
   }
-  function pager(view, params, rows, timeOf) {
+  /** `cursorOf(row)`: the API's `before` for the page after `row` (its time and id: rows of the same millisecond are not skipped). */
+  function pager(view, params, rows, cursorOf) {
     const buttons = [];
     if (params.get("before")) {
       const newest = new URLSearchParams(params);
@@ -571,7 +572,7 @@
     }
     if (rows.length >= PAGE) {
       const older = new URLSearchParams(params);
-      older.set("before", String(timeOf(rows[rows.length - 1])));
+      older.set("before", cursorOf(rows[rows.length - 1]));
       buttons.push(h("button", { type: "button", class: "quiet", id: "older", onclick: () => go("#/" + view + "?" + older) }, "Older"));
     }
     return buttons.length ? h("div", { class: "pager" }, buttons) : null;
@@ -612,7 +613,7 @@
       filterForm("deliveries", p, DELIVERY_FILTERS),
       h("section", { class: "card", "aria-label": "Deliveries list" },
         h("p", { class: "muted small" }, "Newest first. ", describe(p, DELIVERY_FILTERS).replace(/^./, (c) => c.toUpperCase()), ". Open one to see every attempt."),
-        table, pager("deliveries", p, res.body.deliveries || [], (d) => d.receivedAtMs))];
+        table, pager("deliveries", p, res.body.deliveries || [], (d) => d.receivedAtMs + ":" + d.id))];
   }
   function outcomes(targets) {
     if (!targets.length) return h("span", { class: "muted" }, "no destination takes this event");
@@ -761,7 +762,7 @@
       filterForm("dead-letters", p, DEAD_FILTERS),
       h("section", { class: "card", "aria-label": "Dead letters list" },
         h("div", { class: "row spread" }, h("p", { class: "muted small" }, "Newest first. ", plural(matched, "dead letter matches", "dead letters match") + (matched >= 500 ? " (or more)" : "") + ": " + describe(p, DEAD_FILTERS) + "."), bulk),
-        table, pager("dead-letters", p, letters, (l) => l.receivedAtMs))];
+        table, pager("dead-letters", p, letters, (l) => l.receivedAtMs + ":" + l.id))];
   }
   async function replayAll(p) {
     const filter = apiQuery(p, DEAD_FILTERS, { limit: 500 });

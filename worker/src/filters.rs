@@ -12,7 +12,7 @@ pub const MAX_LIMIT: u32 = 500;
 
 /// `?destination=&event=&state=&reason=&from=&to=&before=&limit=`; every part optional.
 /// Times are milliseconds since the epoch, compared with the delivery's first receipt:
-/// `from` inclusive, `to` and `before` exclusive (`before` pages newest first).
+/// `from` inclusive, `to` exclusive. `before` pages newest first: see [`Before`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub destination: Option<String>,
@@ -21,8 +21,44 @@ pub struct Filter {
     pub reason: Option<DeadReason>,
     pub from: Option<u64>,
     pub to: Option<u64>,
-    pub before: Option<u64>,
+    pub before: Option<Before>,
     pub limit: u32,
+}
+
+/// Where the next page starts: `before=<ms>` (rows received before that time), or
+/// `before=<ms>:<id>` with a page's last row's `receivedAtMs` and `id` (rows after that row in
+/// the listing's order). The id breaks ties: rows received in the same millisecond as a
+/// page's last row are on the next page, not skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Before {
+    pub at: u64,
+    /// The last row's delivery id, and its destination for a dead letter.
+    pub row: Option<(String, Option<String>)>,
+}
+
+impl Before {
+    fn parse(value: &str) -> Option<Before> {
+        let (at, row) = match value.split_once(':') {
+            None => (value, None),
+            Some((at, id)) => {
+                let row = match parse_dead_letter_id(id) {
+                    Some((delivery, destination)) => {
+                        (delivery.to_owned(), Some(destination.to_owned()))
+                    }
+                    None if is_delivery_id(id) => (id.to_owned(), None),
+                    None => return None,
+                };
+                (at, Some(row))
+            }
+        };
+        let at = at.parse::<u64>().ok().filter(|t| *t < 1 << 53)?;
+        Some(Before { at, row })
+    }
+}
+
+/// 64 lowercase hex digits: a SHA-256, as delivery ids are.
+fn is_delivery_id(id: &str) -> bool {
+    id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A value bound to a `?N` parameter.
@@ -41,6 +77,10 @@ pub fn parse(query: &str) -> Result<Filter, String> {
     };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // Browsers' URLSearchParams write `:` as `%3A` (and a space as `+`).
+        // The message names no part of the input: a URL may hold anything.
+        let value = &decode(value)
+            .ok_or("a value is not URL-encoded UTF-8: write %XX escapes of its bytes")?;
         let time = || {
             value
                 .parse::<u64>()
@@ -68,7 +108,12 @@ pub fn parse(query: &str) -> Result<Filter, String> {
             }
             "from" => filter.from = Some(time()?),
             "to" => filter.to = Some(time()?),
-            "before" => filter.before = Some(time()?),
+            "before" => {
+                filter.before = Some(Before::parse(value).ok_or(
+                    "before must be a time in milliseconds since 1970, or <receivedAtMs>:<id> \
+                     of a page's last row",
+                )?)
+            }
             "limit" => {
                 filter.limit = value
                     .parse::<u32>()
@@ -95,6 +140,36 @@ pub fn parse(query: &str) -> Result<Filter, String> {
     Ok(filter)
 }
 
+/// A query-string value with its `%XX` escapes and `+` decoded; `None` when an escape is
+/// broken or the bytes are not UTF-8.
+fn decode(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = value.get(i + 1..i + 3)?;
+                out.push(
+                    u8::from_str_radix(hex, 16)
+                        .ok()
+                        .filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))?,
+                );
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// An event name: lowercase letters, digits, `.` and `_` (what AtlasBrokers sends).
 fn is_event(value: &str) -> bool {
     (1..=100).contains(&value.len())
@@ -112,12 +187,8 @@ pub fn dead_letter_id(delivery_id: &str, destination: &str) -> String {
 /// could make (64 lowercase hex digits, `:`, a route name).
 pub fn parse_dead_letter_id(id: &str) -> Option<(&str, &str)> {
     let (delivery, destination) = id.split_once(':')?;
-    (delivery.len() == 64
-        && delivery
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        && is_destination_name(destination))
-    .then_some((delivery, destination))
+    (is_delivery_id(delivery) && is_destination_name(destination))
+        .then_some((delivery, destination))
 }
 
 /// SQL under construction: fixed text, values bound to `?N` in order.
@@ -146,9 +217,33 @@ impl Query {
         if let Some(from) = filter.from {
             self.and(&format!("{column} >="), Bind::Int(from));
         }
-        for end in [filter.to, filter.before].into_iter().flatten() {
-            self.and(&format!("{column} <"), Bind::Int(end));
+        if let Some(to) = filter.to {
+            self.and(&format!("{column} <"), Bind::Int(to));
         }
+    }
+
+    /// Rows after `before` in the order of [`Query::page`] over `(time, ids...)`. The time
+    /// bound alone is a range the index walks; the ids only sort out one millisecond.
+    fn before(&mut self, before: &Option<Before>, time: &str, ids: [&str; 2]) {
+        let Some(before) = before else { return };
+        let Some((delivery, destination)) = &before.row else {
+            return self.and(&format!("{time} <"), Bind::Int(before.at));
+        };
+        self.and(&format!("{time} <="), Bind::Int(before.at));
+        let at = self.binds.len();
+        self.binds.push(Bind::Text(delivery.clone()));
+        let (columns, values) = match (destination, ids[1]) {
+            (Some(destination), column) if !column.is_empty() => {
+                self.binds.push(Bind::Text(destination.clone()));
+                (
+                    format!("({}, {column})", ids[0]),
+                    format!("(?{}, ?{})", at + 1, at + 2),
+                )
+            }
+            _ => (ids[0].to_owned(), format!("?{}", at + 1)),
+        };
+        self.sql
+            .push_str(&format!(" AND ({time} < ?{at} OR {columns} < {values})"));
     }
 
     /// The filter's conditions on a `targets` row aliased `t`.
@@ -165,11 +260,13 @@ impl Query {
         self.times(filter, "t.received_at");
     }
 
-    /// Newest first by `column`, one page.
-    fn page(mut self, column: &str, limit: u32) -> (String, Vec<Bind>) {
+    /// Newest first by `columns` (received-at, then the ids that break its ties), one page.
+    fn page(mut self, columns: &[&str], limit: u32) -> (String, Vec<Bind>) {
         self.binds.push(Bind::Int(u64::from(limit)));
+        let order: Vec<String> = columns.iter().map(|c| format!("{c} DESC")).collect();
         self.sql.push_str(&format!(
-            " ORDER BY {column} DESC LIMIT ?{}",
+            " ORDER BY {} LIMIT ?{}",
+            order.join(", "),
             self.binds.len()
         ));
         (self.sql, self.binds)
@@ -185,8 +282,14 @@ pub fn dead_letters(filter: &Filter) -> (String, Vec<Bind>) {
          t.updated_at AS failedAtMs FROM targets t WHERE t.state = 'dead'",
     );
     q.targets(filter);
-    q.page("t.received_at", filter.limit)
+    q.before(&filter.before, "t.received_at", TARGET_IDS);
+    q.page(&TARGET_ORDER, filter.limit)
 }
+
+/// A `targets` row's ids, and the order of its listings: `(delivery_id, destination)` is its
+/// primary key, which every index of the table ends with, so the order needs no sort.
+const TARGET_IDS: [&str; 2] = ["t.delivery_id", "t.destination"];
+const TARGET_ORDER: [&str; 3] = ["t.received_at", "t.delivery_id", "t.destination"];
 
 /// Deliveries newest first. With a destination, state or reason, the walk goes through
 /// `targets` (one row per delivery and destination); else through `deliveries`.
@@ -202,7 +305,9 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
             q.and("t.state =", Bind::Text(state.as_str().to_owned()));
         }
         q.targets(filter);
-        q.page("t.received_at", filter.limit)
+        // A delivery's rows are listed together; its id alone moves past all of them.
+        q.before(&filter.before, "t.received_at", ["t.delivery_id", ""]);
+        q.page(&TARGET_ORDER, filter.limit)
     } else {
         let mut q = Query::new(
             "SELECT d.id, d.event, d.workspace_id AS workspaceId, d.received_at AS receivedAtMs, \
@@ -213,7 +318,9 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
             q.and("d.event =", Bind::Text(event.clone()));
         }
         q.times(filter, "d.received_at");
-        q.page("d.received_at", filter.limit)
+        q.before(&filter.before, "d.received_at", ["d.id", ""]);
+        // Only rows of one millisecond are sorted by id (SQLite: "LAST TERM OF ORDER BY").
+        q.page(&["d.received_at", "d.id"], filter.limit)
     }
 }
 
@@ -294,7 +401,9 @@ mod tests {
             ]
         );
         assert!(
-            sql.ends_with("ORDER BY t.received_at DESC LIMIT ?4"),
+            sql.ends_with(
+                "ORDER BY t.received_at DESC, t.delivery_id DESC, t.destination DESC LIMIT ?4"
+            ),
             "{sql}"
         );
         let (sql, binds) = deliveries(&parse("event=deal.won").unwrap());
@@ -305,6 +414,102 @@ mod tests {
         assert_eq!(binds.len(), 2);
         let (sql, _) = deliveries(&parse("destination=make&state=dead").unwrap());
         assert!(sql.contains("t.state = ?1 AND t.destination = ?2"), "{sql}");
+    }
+
+    #[test]
+    fn before_is_a_time_or_a_rows_time_and_id() {
+        let id = "a".repeat(64);
+        assert_eq!(
+            parse("before=5").unwrap().before,
+            Some(Before { at: 5, row: None })
+        );
+        assert_eq!(
+            parse(&format!("before=5:{id}")).unwrap().before,
+            Some(Before {
+                at: 5,
+                row: Some((id.clone(), None))
+            })
+        );
+        assert_eq!(
+            parse(&format!("before=5:{id}:zapier")).unwrap().before,
+            Some(Before {
+                at: 5,
+                row: Some((id.clone(), Some("zapier".into())))
+            })
+        );
+        for bad in [
+            "before=".to_owned(),
+            "before=x".to_owned(),
+            "before=5:".to_owned(),
+            format!("before=:{id}"),
+            format!("before=5:{}", "A".repeat(64)),
+            format!("before=5:{id}:"),
+            format!("before=5:{id}:zap/ier"),
+            format!("before=9007199254740992:{id}"),
+        ] {
+            assert!(parse(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn values_may_be_url_encoded() {
+        let id = "c".repeat(64);
+        let f = parse(&format!("before=5%3A{id}%3azapier&event=deal%2Ewon")).unwrap();
+        assert_eq!(
+            f.before,
+            Some(Before {
+                at: 5,
+                row: Some((id, Some("zapier".into())))
+            })
+        );
+        assert_eq!(f.event.as_deref(), Some("deal.won"));
+        for bad in [
+            "event=deal%2",
+            "event=deal%zz",
+            "event=%ff",
+            "event=%+1",
+            "event=deal+won",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_page_after_a_row_keeps_the_rows_of_its_millisecond() {
+        let id = "b".repeat(64);
+        // Dead letters: one per (delivery, destination); the row is both ids.
+        let (sql, binds) = dead_letters(&parse(&format!("before=7:{id}:make&limit=2")).unwrap());
+        assert!(
+            sql.contains(
+                "AND t.received_at <= ?1 AND (t.received_at < ?1 OR (t.delivery_id, t.destination) < (?2, ?3))"
+            ),
+            "{sql}"
+        );
+        assert_eq!(
+            binds,
+            vec![
+                Bind::Int(7),
+                Bind::Text(id.clone()),
+                Bind::Text("make".into()),
+                Bind::Int(2)
+            ]
+        );
+        // Deliveries: by their own id, whichever table the walk goes through.
+        let (sql, binds) = deliveries(&parse(&format!("event=deal.won&before=7:{id}")).unwrap());
+        assert!(
+            sql.contains("AND d.received_at <= ?2 AND (d.received_at < ?2 OR d.id < ?3)")
+                && sql.ends_with("ORDER BY d.received_at DESC, d.id DESC LIMIT ?4"),
+            "{sql}"
+        );
+        assert_eq!(binds[2], Bind::Text(id.clone()));
+        let (sql, _) = deliveries(&parse(&format!("state=dead&before=7:{id}")).unwrap());
+        assert!(
+            sql.contains("AND (t.received_at < ?2 OR t.delivery_id < ?3)"),
+            "{sql}"
+        );
+        // A time alone: strictly older, as before.
+        let (sql, _) = deliveries(&parse("before=7").unwrap());
+        assert!(sql.contains("AND d.received_at < ?1 ORDER BY"), "{sql}");
     }
 
     #[test]
@@ -370,6 +575,9 @@ mod tests {
         ] {
             let (sql, binds) = deliveries(&parse(query).unwrap());
             queries.push((name.into(), sql, binds));
+            let next = format!("{query}&before={now}:{id}");
+            let (sql, binds) = deliveries(&parse(&next).unwrap());
+            queries.push((format!("{name}, next page"), sql, binds));
         }
         for (name, query) in [
             ("dead letters", ""),
@@ -380,6 +588,9 @@ mod tests {
         ] {
             let (sql, binds) = dead_letters(&parse(query).unwrap());
             queries.push((name.into(), sql, binds));
+            let next = format!("{query}&before={now}:{id}:zapier");
+            let (sql, binds) = dead_letters(&parse(&next).unwrap());
+            queries.push((format!("{name}, next page"), sql, binds));
         }
         let one = |sql: &str, binds: Vec<Bind>| (sql.to_owned(), binds);
         for (name, (sql, binds)) in [

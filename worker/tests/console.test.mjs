@@ -78,8 +78,16 @@ function history(now) {
       }
     }
   }
+  // A burst: more deliveries than a page, all received in one millisecond two days ago.
+  for (let k = 0; k < BURST; k++) {
+    const id = idOf(`burst ${k}`);
+    const at = now - 2 * 86_400_000;
+    insert("deliveries", { id, event: "booking.cancelled", workspace_id: "ws_harbour", received_at: at, last_received_at: at, size: 240, signature: "seeded", body_key: null, envelope_problem: null });
+    insert("targets", { delivery_id: id, destination: "zapier", event: "booking.cancelled", received_at: at, state: "delivered", generation: 1, attempts: 1, last_status: 200, last_outcome: "delivered", next_attempt_at: null, claim_token: null, claim_until: null, dead_reason: null, delivered_at: at + 90, updated_at: at + 90 });
+  }
   return sql.join("\n");
 }
+const BURST = 53;
 
 let edge, zapier, make, browser, page, base;
 const consoleErrors = [];
@@ -251,6 +259,25 @@ test("deliveries sent through the worker appear with their outcome at each desti
   await page.click("#apply");
   await settle();
   await page.locator("main .result.error", { hasText: "event must be an event name" }).waitFor();
+});
+
+test("paging goes on after a page's last row: deliveries of the same millisecond are not skipped", async () => {
+  const seen = [];
+  for (const [hash, expected] of [["#/deliveries?event=booking.cancelled", 50], ["#/deliveries?destination=zapier&state=delivered&event=booking.cancelled", 50]]) {
+    await open(hash, "Deliveries");
+    const first = await rows();
+    assert.equal(first.length, expected, hash);
+    await page.click("#older");
+    await page.waitForFunction((top) => document.querySelector("main table tbody tr a[title]")?.getAttribute("title") !== top, first[0].id);
+    await settle();
+    assert.match(await page.evaluate(() => location.hash), /before=\d+%3A[0-9a-f]{64}/);
+    const second = await rows();
+    const ids = [...first, ...second].map((r) => r.id);
+    assert.equal(new Set(ids).size, BURST, `${hash}: every delivery of the burst once`);
+    for (const r of [...first, ...second]) assert.equal(r.event, "booking.cancelled");
+    seen.push(ids.length);
+  }
+  assert.deepEqual(seen, [BURST, BURST]);
 });
 
 let retried;
