@@ -17,7 +17,7 @@ use crate::retry::{DeadReason, Decision};
 pub const BINDING: &str = "LEDGER";
 
 /// The schema the worker expects (`ledger_meta.schema_version`, set by the last migration).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// How long past the forward timeout a claim lasts: time to record the outcome. A live
 /// consumer never loses its claim; only a consumer that died leaves one to expire.
@@ -606,7 +606,7 @@ mod tests {
         for s in State::ALL {
             assert!(schema.contains(&format!("'{}'", s.as_str())), "{s:?}");
         }
-        let last = include_str!("../../migrations/0003_admin_failures.sql");
+        let last = include_str!("../../migrations/0004_retention_bodies.sql");
         assert!(last.contains(&format!("SET value = '{SCHEMA_VERSION}'")));
     }
 }

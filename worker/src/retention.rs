@@ -175,8 +175,10 @@ pub const PRUNE_ADMIN_FAILURES: &str = "DELETE FROM admin_failures WHERE client 
     (SELECT client FROM admin_failures WHERE window_start < ?1 LIMIT ?2)";
 
 /// Bodies in KV whose delivery every destination has (and has had since before ?1). ?2 limit.
+/// (`last_received_at` is never before `received_at`, and only it is bounded: the partial
+/// index `deliveries_with_bodies` then holds exactly the rows to look at.)
 pub const BODIES_DONE_WITH: &str = "SELECT d.id, d.body_key FROM deliveries d \
-    WHERE d.received_at < ?1 AND d.last_received_at < ?1 AND d.body_key IS NOT NULL \
+    WHERE d.last_received_at < ?1 AND d.body_key IS NOT NULL \
     AND EXISTS (SELECT 1 FROM targets t WHERE t.delivery_id = d.id) \
     AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.delivery_id = d.id AND t.state <> 'delivered') \
     LIMIT ?2";

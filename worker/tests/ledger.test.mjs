@@ -67,7 +67,7 @@ test("queue mode: each destination gets a delivery once, whatever arrives twice"
   await t.test("/healthz reports the ledger ready at the expected schema", async () => {
     const h = await edge.health();
     assert.equal(h.status, 200, JSON.stringify(h.json));
-    assert.deepEqual(h.json.ledger, { state: "ok", schemaVersion: 3 });
+    assert.deepEqual(h.json.ledger, { state: "ok", schemaVersion: 4 });
   });
 
   await t.test("10 identical posts at once reach each destination once", async () => {
@@ -343,15 +343,16 @@ test("migrations: from an empty database, and from the previous schema version w
   const out = migrateLedger(dir);
   assert.match(out, /0002_console_indexes\.sql/);
   assert.match(out, /0003_admin_failures\.sql/);
+  assert.match(out, /0004_retention_bodies\.sql/);
   const [version2, kept, indexRows] = ledgerQueries(dir, [
     "SELECT value FROM ledger_meta WHERE key = 'schema_version'",
     `SELECT state FROM targets WHERE delivery_id = '${id}'`,
     "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name",
   ].join(";\n"));
-  assert.deepEqual(version2, [{ value: "3" }]);
+  assert.deepEqual(version2, [{ value: "4" }]);
   assert.deepEqual(kept, [{ state: "dead" }]);
   const indexes = indexRows.map((r) => r.name);
-  assert.deepEqual(indexes, ["admin_failures_by_time", "attempts_by_delivery", "attempts_by_time", "attempts_delivered", "attempts_latency", "deliveries_by_event", "deliveries_by_time", "deliveries_with_problems", "targets_by_destination", "targets_by_state", "targets_by_state_time"]);
+  assert.deepEqual(indexes, ["admin_failures_by_time", "attempts_by_delivery", "attempts_by_time", "attempts_delivered", "attempts_latency", "deliveries_by_event", "deliveries_by_time", "deliveries_with_bodies", "deliveries_with_problems", "targets_by_destination", "targets_by_state", "targets_by_state_time"]);
   // Applying again changes nothing.
   assert.match(migrateLedger(dir), /No migrations to apply/);
 
@@ -360,7 +361,7 @@ test("migrations: from an empty database, and from the previous schema version w
   t.after(() => fs.rmSync(fresh, { recursive: true, force: true }));
   writeEdgeConfig(fresh, { name: "atlas-ledger-fresh", vars: {}, secrets });
   const [freshVersion, [count]] = ledgerQueries(fresh, "SELECT value FROM ledger_meta WHERE key = 'schema_version'; SELECT count(*) AS n FROM deliveries");
-  assert.deepEqual(freshVersion, [{ value: "3" }]);
+  assert.deepEqual(freshVersion, [{ value: "4" }]);
   assert.equal(count.n, 0);
 });
 
