@@ -33,20 +33,14 @@ for (const format of ["esm", "cjs"]) {
   await build({ ...entry, entryPoints: [path.join(stage, "entry-inline.js")], outfile: path.join(outDir, `index.${ext}`) });
   await build({ ...entry, entryPoints: [path.join(stage, "entry-node.js")], outfile: path.join(outDir, `node.${ext}`) });
 }
-await build({
-  ...common,
-  format: "esm",
-  entryPoints: [path.join(stage, "entry-workerd.js")],
-  outfile: path.join(outDir, "workerd.mjs"),
-  external: ["./atlasbrokers_webhooks_bg.wasm"],
-});
-await build({
-  ...common,
-  format: "esm",
-  entryPoints: [path.join(stage, "entry-edge-light.js")],
-  outfile: path.join(outDir, "edge-light.mjs"),
-  external: ["./atlasbrokers_webhooks_bg.wasm?module"],
-});
+// The entries that import the .wasm file as a module (their runtimes refuse to compile bytes),
+// each with the specifier its bundlers resolve.
+for (const [entry, out, wasm] of [
+  ["entry-workerd.js", "workerd.mjs", "./atlasbrokers_webhooks_bg.wasm"],
+  ["entry-edge-light.js", "edge-light.mjs", "./atlasbrokers_webhooks_bg.wasm?module"],
+]) {
+  await build({ ...common, format: "esm", entryPoints: [path.join(stage, entry)], outfile: path.join(outDir, out), external: [wasm] });
+}
 fs.copyFileSync(path.join(stage, "atlasbrokers_webhooks_bg.wasm"), path.join(outDir, "atlasbrokers_webhooks_bg.wasm"));
 
 // Types: the generated catalog followed by the API, once per module system.
