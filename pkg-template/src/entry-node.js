@@ -34,20 +34,9 @@ const { Buffer } = globalThis;
 let memoryBuffer;
 const over = (arrayBuffer) =>
   memoryBuffer?.buffer === arrayBuffer ? memoryBuffer : (memoryBuffer = Buffer.from(arrayBuffer));
-// And the other way: a string body of ASCII only is its own UTF-8, so it is copied as latin1
-// (~0.04 ns a character) where Node 20's TextEncoder.encodeInto takes ~0.7 ns. Buffer.byteLength
-// tells ASCII apart in ~0.02 ns a character for a string V8 keeps one byte per character, but
-// as slowly as encoding it for one with characters above U+00FF (two bytes per character):
-// only long strings are asked, where the copy saves more than that check can cost. -1: not
-// taken, encode it.
-const ASCII_COPY_FROM = 1024;
 const text = Buffer && {
   latin1: (arrayBuffer, start, end) => over(arrayBuffer).toString("latin1", start, end),
   utf16le: (arrayBuffer, start, end) => over(arrayBuffer).toString("utf16le", start, end),
-  asciiInto: (string, arrayBuffer, start, room) =>
-    string.length >= ASCII_COPY_FROM && string.length <= room && Buffer.byteLength(string) === string.length
-      ? over(arrayBuffer).write(string, start, string.length, "latin1")
-      : -1,
 };
 
 instantiate(new WebAssembly.Module(moduleFileBytes), sha256, text);

@@ -37,8 +37,7 @@ export function verifyInWasm(verifier, reserved, raw, header, receivedAtMs, maxB
   // A string has at least as many UTF-8 bytes as UTF-16 units: refuse an oversize one unencoded.
   const size = text ? raw.length : raw.byteLength;
   if (size > maxBodyBytes) throw bodyTooLargeError(text ? encoder.encode(raw).byteLength : size, maxBodyBytes);
-  const platform = fastText();
-  const decoder = text ? undefined : platform;
+  const decoder = text ? undefined : fastText();
   // Room for the worst case: 3 UTF-8 bytes per UTF-16 unit; then, for the text wasm writes,
   // 2 bytes per body byte (and 1 to start it at an even offset).
   const bodyRoom = text ? size * 3 : size;
@@ -53,11 +52,8 @@ export function verifyInWasm(verifier, reserved, raw, header, receivedAtMs, maxB
   if (reserved.view.byteLength !== reserved.room) reserved.view = memoryView(reserved.ptr, reserved.room);
   const memory = reserved.view;
   let bodyLen = size;
-  if (text) {
-    // The platform's copy of a long all-ASCII string, where it has one (Node: see entry-node.js).
-    const ascii = platform?.asciiInto ? platform.asciiInto(raw, memoryBuffer(), reserved.ptr, reserved.room) : -1;
-    bodyLen = ascii >= 0 ? ascii : encoder.encodeInto(raw, memory).written;
-  } else memory.set(raw);
+  if (text) bodyLen = encoder.encodeInto(raw, memory).written;
+  else memory.set(raw);
   const headerLen = header === undefined ? undefined : writeHeader(header, memory, bodyLen);
   const textAt = decoder ? (bodyLen + (headerLen ?? 0) + 1) & ~1 : undefined;
   const units = verifier.verifyReserved(bodyLen, headerLen, receivedAtMs, textAt);
