@@ -260,6 +260,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string value, checked, decoded later if at all.
+    #[cfg_attr(feature = "inline-scanner", inline(always))]
     fn text(&mut self) -> Scan<Text<'a>> {
         let start = self.pos + 1;
         let (end, escaped, ascii) = self.scan_string()?;
@@ -273,6 +274,7 @@ impl<'a> Scanner<'a> {
     /// Moves past the string at `pos` (on its opening quote), checking escapes and control
     /// characters; returns the index of its closing quote, whether it has escapes, and whether
     /// it is all ASCII (then it needs no UTF-8 check).
+    #[cfg_attr(feature = "inline-scanner", inline(always))]
     fn scan_string(&mut self) -> Scan<(usize, bool, bool)> {
         let bytes = self.bytes;
         let mut i = self.pos + 1;
@@ -324,6 +326,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    #[cfg_attr(feature = "inline-scanner", inline(always))]
     fn number(&mut self) -> Scan<Value<'a>> {
         let bytes = self.bytes;
         let start = self.pos;
