@@ -16,7 +16,7 @@ use std::borrow::Cow;
 /// else only its kind.
 #[derive(Debug)]
 pub(crate) enum Value<'a> {
-    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+    Object(Vec<(Key<'a>, Value<'a>)>),
     Str(Text<'a>),
     /// An integer within u64/i64 (never `-0`, which JSON readers take for a float).
     Int,
@@ -50,6 +50,31 @@ impl<'a> Text<'a> {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.raw.is_empty()
+    }
+
+    /// Whether the decoded text is `s`, without decoding (or re-checking) an unescaped one.
+    fn is(&self, s: &str) -> bool {
+        if self.escaped {
+            self.get() == s
+        } else {
+            self.raw == s.as_bytes()
+        }
+    }
+}
+
+/// An object key: compared with the names the rules look up, decoded only to be shown.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Key<'a>(Text<'a>);
+
+impl PartialEq<str> for Key<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0.is(other)
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.get())
     }
 }
 
@@ -153,10 +178,10 @@ impl<'a> Scanner<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.pos);
             }
-            let key = self.string()?;
+            let key = Key(self.text()?);
             self.expect(b':')?;
             let inner = match keep {
-                Keep::Envelope if key == "data" => Keep::Data,
+                Keep::Envelope if key == *"data" => Keep::Data,
                 _ => Keep::Nothing,
             };
             let value = self.value(inner, true)?;
@@ -234,12 +259,8 @@ impl<'a> Scanner<'a> {
         self.expect(b':')
     }
 
-    /// An object key's contents, borrowed when it has no escapes.
-    fn string(&mut self) -> Scan<Cow<'a, str>> {
-        self.text().map(|text| text.get())
-    }
-
     /// A string value, checked, decoded later if at all.
+    #[cfg_attr(feature = "inline-scanner", inline(always))]
     fn text(&mut self) -> Scan<Text<'a>> {
         let start = self.pos + 1;
         let (end, escaped, ascii) = self.scan_string()?;
@@ -253,16 +274,23 @@ impl<'a> Scanner<'a> {
     /// Moves past the string at `pos` (on its opening quote), checking escapes and control
     /// characters; returns the index of its closing quote, whether it has escapes, and whether
     /// it is all ASCII (then it needs no UTF-8 check).
+    #[cfg_attr(feature = "inline-scanner", inline(always))]
     fn scan_string(&mut self) -> Scan<(usize, bool, bool)> {
         let bytes = self.bytes;
         let mut i = self.pos + 1;
         let mut escaped = false;
         let mut high = 0u64;
         loop {
-            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            // Eight bytes at a time while none is a quote, a backslash or a control character;
+            // then straight to the first that is (the lowest marked lane is exact).
             while let Some(chunk) = bytes.get(i..i + 8) {
                 let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-                if needs_attention(word) {
+                let special = attention(word);
+                if special != 0 {
+                    let lanes = special.trailing_zeros() / 8;
+                    // The bytes before it, for the ASCII check (none when it is the first).
+                    high |= word & (1u64 << (lanes * 8)).wrapping_sub(1);
+                    i += lanes as usize;
                     break;
                 }
                 high |= word;
@@ -298,6 +326,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    #[cfg_attr(feature = "inline-scanner", inline(always))]
     fn number(&mut self) -> Scan<Value<'a>> {
         let bytes = self.bytes;
         let start = self.pos;
@@ -360,16 +389,24 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// True when any byte of `word` is `"`, `\` or below 0x20 (SWAR: a zero byte in `word ^ c`
-/// marks a `c`; `word - 0x20` borrows into the high bit of a byte below 0x20).
+/// True when any byte of `word` is `"`, `\` or below 0x20.
+#[cfg(test)]
 fn needs_attention(word: u64) -> bool {
+    attention(word) != 0
+}
+
+/// The high bit of each byte of `word` (little-endian lanes) that is `"`, `\` or below 0x20,
+/// exact up to the first such byte; lanes above it may be marked too (SWAR: a zero byte in
+/// `word ^ c` marks a `c`; `word - 0x20` borrows into the high bit of a byte below 0x20; a
+/// borrow only runs upwards, from a lane that is marked anyway).
+fn attention(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     let quote = has_zero(word ^ (ONES * u64::from(b'"')));
     let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (quote | backslash | control) != 0
+    quote | backslash | control
 }
 
 /// Decodes the escapes of a string already checked by `scan_string`. Surrogate pairs join;

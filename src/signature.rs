@@ -44,14 +44,26 @@ impl Candidates {
     /// The first candidate equal to `mac`, compared in constant time against every one (so
     /// the time taken does not tell which, if any, matched).
     pub(crate) fn find(&self, mac: &[u8; 32]) -> Option<usize> {
+        // Compared as four 64-bit words: the same constant-time comparison in a quarter of the
+        // steps (subtle fences each one from the optimizer, which costs most in wasm).
+        let mac = words(mac);
         self.as_slice()
             .iter()
             .enumerate()
             .fold(None, |found, (i, candidate)| {
-                let equal: bool = candidate.ct_eq(mac).into();
+                let equal: bool = words(candidate).ct_eq(&mac).into();
                 found.or(equal.then_some(i))
             })
     }
+}
+
+/// A signature as four little-endian 64-bit words.
+fn words(signature: &[u8; 32]) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (word, bytes) in out.iter_mut().zip(signature.chunks_exact(8)) {
+        *word = u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
+    }
+    out
 }
 
 /// Parses the `X-Webhook-Secret` header into the signatures it offers, rejecting a missing
@@ -92,23 +104,37 @@ fn decode(value: &str) -> Result<[u8; 32], Malformed> {
         return Err(Malformed::Length { found: bytes.len() });
     }
     let mut out = [0u8; 32];
+    // Every digit is looked up before any is judged: one check for the whole value.
+    let mut invalid = 0;
     for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        match (nibble(pair[0]), nibble(pair[1])) {
-            (Some(hi), Some(lo)) => *byte = hi << 4 | lo,
-            _ => return Err(Malformed::NotHex),
-        }
+        let (hi, lo) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
+        invalid |= hi | lo;
+        *byte = hi << 4 | lo & 0x0f;
+    }
+    if invalid & NOT_HEX != 0 {
+        return Err(Malformed::NotHex);
     }
     Ok(out)
 }
 
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+/// Marks a byte that is not a hex digit in [`NIBBLES`].
+const NOT_HEX: u8 = 0x10;
+
+/// Each byte's value as a hex digit (either case), or [`NOT_HEX`].
+const NIBBLES: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = match c as u8 {
+            b @ b'0'..=b'9' => b - b'0',
+            b @ b'a'..=b'f' => b - b'a' + 10,
+            b @ b'A'..=b'F' => b - b'A' + 10,
+            _ => NOT_HEX,
+        };
+        c += 1;
     }
-}
+    table
+};
 
 /// Lowercase hex, as `digest('hex')` and `hexdigest()` produce.
 fn to_hex(bytes: &[u8]) -> String {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::catalog::rules::{check_fields, JsonKind};
 use crate::catalog::{rules_for, EventType};
 use crate::error::Error;
-use crate::json::{self, Value};
+use crate::json::{self, Key, Value};
 use crate::timestamp::Timestamp;
 
 const TIMESTAMP_EXPECTED: &str = "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"";
@@ -109,8 +109,12 @@ pub(crate) fn event_of(body: &[u8]) -> Option<Cow<'_, str>> {
 
 /// The value of `key` in an object's entries; with duplicate keys the last one wins, as in
 /// `JSON.parse` and `serde_json::Value`.
-fn last<'v, 'a>(entries: &'v [(Cow<'a, str>, Value<'a>)], key: &str) -> Option<&'v Value<'a>> {
-    entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+fn last<'v, 'a>(entries: &'v [(Key<'a>, Value<'a>)], key: &str) -> Option<&'v Value<'a>> {
+    entries
+        .iter()
+        .rev()
+        .find(|(k, _)| *k == *key)
+        .map(|(_, v)| v)
 }
 
 fn kind(value: &Value<'_>) -> JsonKind {

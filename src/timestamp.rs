@@ -119,7 +119,9 @@ fn parse_rfc3339(s: &[u8]) -> Option<i128> {
     }
 
     let mut rest = &s[19..];
-    let mut nanos: i128 = 0;
+    // i64, not i128: under a second of nanoseconds, and i128 arithmetic is a library call in
+    // wasm32.
+    let mut nanos: i64 = 0;
     if let Some((b'.', fraction)) = rest.split_first() {
         let len = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if len == 0 {
@@ -128,7 +130,7 @@ fn parse_rfc3339(s: &[u8]) -> Option<i128> {
         for (i, c) in fraction[..len].iter().enumerate() {
             // Digits past nanosecond precision are accepted and ignored.
             if i < 9 {
-                nanos += i128::from(c - b'0') * 10i128.pow(8 - i as u32);
+                nanos += i64::from(c - b'0') * 10i64.pow(8 - i as u32);
             }
         }
         rest = &fraction[len..];
@@ -156,7 +158,7 @@ fn parse_rfc3339(s: &[u8]) -> Option<i128> {
     let second = second.min(59);
     let days = days_from_civil(i64::from(year), month, day);
     let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    Some(i128::from(local - offset_seconds) * 1_000_000_000 + nanos)
+    Some(i128::from(local - offset_seconds) * 1_000_000_000 + i128::from(nanos))
 }
 
 fn digits(s: &[u8], at: usize, len: usize) -> Option<u32> {

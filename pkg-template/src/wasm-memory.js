@@ -5,9 +5,24 @@ import { fastText, memoryBuffer, memoryView } from "./wasm-instance.js";
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder();
 
-/** A verifier's reserved room: none until the first delivery, then grown to the largest. */
+/**
+ * A verifier's reserved room: none until the first delivery, then grown to the largest; with a
+ * view of it kept across calls (made again when wasm memory grows, which detaches it).
+ */
 export function reservedRoom() {
-  return { ptr: 0, room: 0 };
+  return { ptr: 0, room: 0, view: new Uint8Array(0) };
+}
+
+// The header (64 hex digits) byte by byte: cheaper than a subarray and encodeInto for so few
+// characters. Anything not ASCII goes to encodeInto (then the core reports it malformed).
+function writeHeader(header, memory, at) {
+  const length = header.length;
+  for (let i = 0; i < length; i++) {
+    const c = header.charCodeAt(i);
+    if (c > 0x7f) return encoder.encodeInto(header, memory.subarray(at)).written;
+    memory[at + i] = c;
+  }
+  return length;
 }
 
 /**
@@ -32,12 +47,14 @@ export function verifyInWasm(verifier, reserved, raw, header, receivedAtMs, maxB
   if (room > reserved.room) {
     reserved.ptr = verifier.reserve(room);
     reserved.room = room;
+    reserved.view = memoryView(reserved.ptr, room);
   }
-  const memory = memoryView(reserved.ptr, room);
+  if (reserved.view.byteLength !== reserved.room) reserved.view = memoryView(reserved.ptr, reserved.room);
+  const memory = reserved.view;
   let bodyLen = size;
   if (text) bodyLen = encoder.encodeInto(raw, memory).written;
   else memory.set(raw);
-  const headerLen = header === undefined ? undefined : encoder.encodeInto(header, memory.subarray(bodyLen)).written;
+  const headerLen = header === undefined ? undefined : writeHeader(header, memory, bodyLen);
   const textAt = decoder ? (bodyLen + (headerLen ?? 0) + 1) & ~1 : undefined;
   const units = verifier.verifyReserved(bodyLen, headerLen, receivedAtMs, textAt);
   if (text) return raw;
