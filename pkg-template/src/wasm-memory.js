@@ -47,8 +47,8 @@ export function verifyInWasm(verifier, reserved, raw, header, receivedAtMs, maxB
   if (room > reserved.room) {
     reserved.ptr = verifier.reserve(room);
     reserved.room = room;
-    reserved.view = memoryView(reserved.ptr, room);
   }
+  // A new room, or one whose view wasm memory's growth detached (byteLength 0): view it again.
   if (reserved.view.byteLength !== reserved.room) reserved.view = memoryView(reserved.ptr, reserved.room);
   const memory = reserved.view;
   let bodyLen = size;
