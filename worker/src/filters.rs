@@ -222,33 +222,28 @@ impl Query {
         }
     }
 
-    /// Rows after `before` in a listing ordered by `key` (received-at, then the ids that break
-    /// its ties, as in [`Query::page`]). The time bound alone is a range the index walks; the
-    /// ids only sort out one millisecond. The row's ids are compared as far as both go.
-    fn before(&mut self, before: &Option<Before>, key: &[&str]) {
+    /// Rows after `before` in the order of [`Query::page`] over `(time, ids...)`. The time
+    /// bound alone is a range the index walks; the ids only sort out one millisecond.
+    fn before(&mut self, before: &Option<Before>, time: &str, ids: [&str; 2]) {
         let Some(before) = before else { return };
-        let (time, ids) = (key[0], &key[1..]);
         let Some((delivery, destination)) = &before.row else {
             return self.and(&format!("{time} <"), Bind::Int(before.at));
         };
         self.and(&format!("{time} <="), Bind::Int(before.at));
         let at = self.binds.len();
-        let values: Vec<&String> = std::iter::once(delivery)
-            .chain(destination)
-            .take(ids.len())
-            .collect();
-        let params: Vec<String> = (1..=values.len()).map(|i| format!("?{}", at + i)).collect();
-        self.binds
-            .extend(values.into_iter().map(|v| Bind::Text(v.clone())));
-        let (columns, params) = match params.len() {
-            1 => (ids[0].to_owned(), params.join("")),
-            n => (
-                format!("({})", ids[..n].join(", ")),
-                format!("({})", params.join(", ")),
-            ),
+        self.binds.push(Bind::Text(delivery.clone()));
+        let (columns, values) = match (destination, ids[1]) {
+            (Some(destination), column) if !column.is_empty() => {
+                self.binds.push(Bind::Text(destination.clone()));
+                (
+                    format!("({}, {column})", ids[0]),
+                    format!("(?{}, ?{})", at + 1, at + 2),
+                )
+            }
+            _ => (ids[0].to_owned(), format!("?{}", at + 1)),
         };
         self.sql
-            .push_str(&format!(" AND ({time} < ?{at} OR {columns} < {params})"));
+            .push_str(&format!(" AND ({time} < ?{at} OR {columns} < {values})"));
     }
 
     /// The filter's conditions on a `targets` row aliased `t`.
@@ -287,16 +282,14 @@ pub fn dead_letters(filter: &Filter) -> (String, Vec<Bind>) {
          t.updated_at AS failedAtMs FROM targets t WHERE t.state = 'dead'",
     );
     q.targets(filter);
-    q.before(&filter.before, &TARGET_ORDER);
+    q.before(&filter.before, "t.received_at", TARGET_IDS);
     q.page(&TARGET_ORDER, filter.limit)
 }
 
-/// The order of a `targets` listing: `(delivery_id, destination)` is the table's primary key,
-/// which every index of it ends with, so the order needs no sort.
+/// A `targets` row's ids, and the order of its listings: `(delivery_id, destination)` is its
+/// primary key, which every index of the table ends with, so the order needs no sort.
+const TARGET_IDS: [&str; 2] = ["t.delivery_id", "t.destination"];
 const TARGET_ORDER: [&str; 3] = ["t.received_at", "t.delivery_id", "t.destination"];
-/// The order of a `deliveries` listing. Only rows of one millisecond are sorted by id
-/// (SQLite: "LAST TERM OF ORDER BY").
-const DELIVERY_ORDER: [&str; 2] = ["d.received_at", "d.id"];
 
 /// Deliveries newest first. With a destination, state or reason, the walk goes through
 /// `targets` (one row per delivery and destination); else through `deliveries`.
@@ -313,7 +306,7 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
         }
         q.targets(filter);
         // A delivery's rows are listed together; its id alone moves past all of them.
-        q.before(&filter.before, &TARGET_ORDER[..2]);
+        q.before(&filter.before, "t.received_at", ["t.delivery_id", ""]);
         q.page(&TARGET_ORDER, filter.limit)
     } else {
         let mut q = Query::new(
@@ -325,8 +318,9 @@ pub fn deliveries(filter: &Filter) -> (String, Vec<Bind>) {
             q.and("d.event =", Bind::Text(event.clone()));
         }
         q.times(filter, "d.received_at");
-        q.before(&filter.before, &DELIVERY_ORDER);
-        q.page(&DELIVERY_ORDER, filter.limit)
+        q.before(&filter.before, "d.received_at", ["d.id", ""]);
+        // Only rows of one millisecond are sorted by id (SQLite: "LAST TERM OF ORDER BY").
+        q.page(&["d.received_at", "d.id"], filter.limit)
     }
 }
 
