@@ -95,6 +95,14 @@ pub fn superseded(queue_message: &str) -> String {
     format!("{{\"level\":\"warn\",\"superseded\":true,\"queueMessage\":{queue_message:?}}}")
 }
 
+/// An admin API call the ledger failed (answered 503 `storage_unavailable`): the endpoint and
+/// D1's message, which names SQL and never a bound value.
+pub fn admin_storage_failed(path: &str, error: &str) -> String {
+    // serde_json escapes what D1 may put in a message; Debug formatting is not JSON.
+    let (path, error) = (json!(path), json!(error));
+    format!("{{\"level\":\"error\",\"admin\":{path},\"storage\":{error}}}")
+}
+
 /// A message from the dead-letter queue, and whether it was recorded as a dead letter.
 pub fn dead_letter_queue(
     delivery_id: &str,
@@ -116,6 +124,19 @@ pub fn dead_letter_queue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_admin_storage_failure_is_one_json_line_with_the_endpoint_and_the_message() {
+        let line = admin_storage_failed(
+            "/admin/dead-letters",
+            "D1_ERROR: no such table: \"targets\"\n\u{1}",
+        );
+        assert!(!line.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["level"], "error");
+        assert_eq!(v["admin"], "/admin/dead-letters");
+        assert_eq!(v["storage"], "D1_ERROR: no such table: \"targets\"\n\u{1}");
+    }
 
     #[test]
     fn a_line_is_one_json_object_with_the_fields_operators_need() {

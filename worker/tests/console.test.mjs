@@ -132,8 +132,12 @@ after(async () => {
 /** Waits until the page has drawn its view (`main` is aria-busy while it loads). */
 const settle = () => page.locator('main[aria-busy="false"]').waitFor();
 
-/** Opens a view by its hash (again if it is the current one) and waits for its heading. */
-async function open(hash, heading) {
+/**
+ * Opens a view by its hash (again if it is the current one) and waits for its heading. A view
+ * drawn as an error fails here, with the page's message and the edge's last lines, unless the
+ * test expects one (`{ error: true }`).
+ */
+async function open(hash, heading, { error = false } = {}) {
   await page.evaluate((h) => {
     document.querySelector("main").setAttribute("aria-busy", "true");
     if (location.hash === h) dispatchEvent(new HashChangeEvent("hashchange"));
@@ -141,6 +145,10 @@ async function open(hash, heading) {
   }, hash);
   await settle();
   await page.locator("main h1", { hasText: heading }).waitFor();
+  if (error) return;
+  const shown = await page.$$eval("main > .card > .result.error", (els) => els.map((e) => e.textContent));
+  const edgeTail = edge.output().trim().split("\n").slice(-30).join("\n");
+  assert.deepEqual(shown, [], `${hash} was drawn as an error; the edge's last lines:\n${edgeTail}`);
 }
 
 /** Each delivery's row on the deliveries view: event, short id's title (the full id), badges. */
@@ -324,6 +332,8 @@ test("a dead letter replayed from the page reaches the destination", async () =>
   const [letter] = (await edge.admin("GET", "/admin/dead-letters?event=claim.filed")).json.deadLetters;
   answers.make["claim.filed"] = 200; // fixed
   await open("#/dead-letters", "Dead letters");
+  const listed = await page.$$eval("main button[id^=replay-]", (buttons) => buttons.map((b) => b.id));
+  assert.ok(listed.includes(`replay-${letter.id}`), `the dead letter ${letter.id} is listed: ${listed.join(", ")}`);
   await page.click(`[id="replay-${letter.id}"]`);
   await page.locator("#notice", { hasText: "Sent to make again" }).waitFor();
   await eventually(() => assert.equal(make.acked().filter((r) => idOf(r.body) === letter.deliveryId).length, 1), 15_000);
@@ -483,7 +493,7 @@ test("a network failure is said plainly, and Try again recovers", async () => {
   provoked.push("/admin/deliveries?");
   const list = (url) => url.pathname === "/admin/deliveries";
   await page.route(list, (route) => route.abort());
-  await open("#/deliveries", "Deliveries");
+  await open("#/deliveries", "Deliveries", { error: true });
   await page.locator("main .result.error", { hasText: "Could not reach the edge verifier" }).waitFor();
   await page.unroute(list);
   await page.click("#retry");

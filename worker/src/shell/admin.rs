@@ -157,7 +157,10 @@ async fn route(req: Request, env: &Env, config: &Config, db: Option<Db>) -> Repl
         (Method::Post, ["admin", "upgrade", "kv"]) => Ok(super::upgrade::import(env, &db).await),
         _ => return EdgeError::NotFound.reply(),
     };
-    result.unwrap_or_else(|_| EdgeError::StorageUnavailable.reply())
+    result.unwrap_or_else(|e| {
+        log_line(&crate::log::admin_storage_failed(&path, &e.to_string()));
+        EdgeError::StorageUnavailable.reply()
+    })
 }
 
 /// Rows as D1 gives them: objects already named as the API shows them (see `filters`).
