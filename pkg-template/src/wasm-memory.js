@@ -3,6 +3,8 @@ import { bodyTooLargeError } from "./glue.js";
 import { fastText, memoryBuffer, memoryView } from "./wasm-instance.js";
 
 const encoder = new TextEncoder();
+// verifyReserved's answer when verification failed (u32::MAX): the error is then taken apart.
+const FAILED = 0xffffffff;
 const utf8 = new TextDecoder();
 
 /**
@@ -57,6 +59,7 @@ export function verifyInWasm(verifier, reserved, raw, header, receivedAtMs, maxB
   const headerLen = header === undefined ? undefined : writeHeader(header, memory, bodyLen);
   const textAt = decoder ? (bodyLen + (headerLen ?? 0) + 1) & ~1 : undefined;
   const units = verifier.verifyReserved(bodyLen, headerLen, receivedAtMs, textAt);
+  if (units === FAILED) throw verifier.takeError() ?? new Error("atlasbrokers-webhooks: a failed verify lost its error (a bug: please report it)");
   if (text) return raw;
   if (!decoder) return utf8.decode(raw);
   // 0: all ASCII, so each byte is one character (read from wasm's copy: a Node Buffer view of

@@ -132,7 +132,14 @@ pub struct Verifier {
     /// the largest one.
     scratch: Vec<u8>,
     platform: Option<PlatformSha256>,
+    /// The last `verifyReserved` failure, until `takeError` hands it to JS (see `FAILED`).
+    error: Option<Error>,
 }
+
+/// What `verifyReserved` returns when verification failed: JS then takes the error with
+/// `takeError`. A plain number, where a `Result` would come back to JS as a new array on every
+/// call (a multi-value return), the cost of a few dozen bytes of hashing.
+pub const FAILED: u32 = u32::MAX;
 
 #[wasm_bindgen]
 impl Verifier {
@@ -170,6 +177,7 @@ impl Verifier {
             webhook,
             scratch: Vec::new(),
             platform: None,
+            error: None,
         })
     }
 
@@ -206,7 +214,8 @@ impl Verifier {
     /// With `text_at`, a verified body that is not all ASCII is also written as UTF-16LE at
     /// that reserved offset (room for two bytes per body byte), for JS to make the string
     /// JSON.parse reads without a slow UTF-8 decoder: returns the units written, 0 for an
-    /// all-ASCII body (its bytes are its text) or without `text_at`. See `utf16.rs`.
+    /// all-ASCII body (its bytes are its text) or without `text_at`. See `utf16.rs`. A failure
+    /// returns [`FAILED`] and keeps the error for [`Self::take_error`].
     #[wasm_bindgen(js_name = verifyReserved)]
     pub fn verify_reserved(
         &mut self,
@@ -214,7 +223,30 @@ impl Verifier {
         header_len: Option<usize>,
         received_at_ms: Option<f64>,
         text_at: Option<usize>,
-    ) -> Result<usize, VerifyError> {
+    ) -> u32 {
+        match self.verify_reserved_result(body_len, header_len, received_at_ms, text_at) {
+            // At most two units a body byte, and a body is at most 4 GiB of wasm memory.
+            Ok(units) => units as u32,
+            Err(e) => {
+                self.error = Some(e);
+                FAILED
+            }
+        }
+    }
+
+    /// The error of the last `verifyReserved` that returned [`FAILED`] (then never absent).
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&mut self) -> Option<VerifyError> {
+        self.error.take().map(VerifyError)
+    }
+
+    fn verify_reserved_result(
+        &mut self,
+        body_len: usize,
+        header_len: Option<usize>,
+        received_at_ms: Option<f64>,
+        text_at: Option<usize>,
+    ) -> Result<usize, Error> {
         let pad_len = PAD.min(self.scratch.len());
         let (pad, reserved) = self.scratch.split_at_mut(pad_len);
         // The text goes after the body and header; an offset inside them (a wrapper bug) or

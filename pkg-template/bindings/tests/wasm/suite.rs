@@ -50,7 +50,7 @@ fn tolerance_without_a_clock_is_an_error_not_a_panic() {
 
 use atlasbrokers_webhooks_wasm::{
     body_already_parsed_error, body_too_large_error, delivery_id_bytes, delivery_id_text,
-    method_not_allowed_error, sign_bytes, sign_text, Verifier, VerifyError,
+    method_not_allowed_error, sign_bytes, sign_text, Verifier, VerifyError, FAILED,
 };
 
 /// What the JS wrapper does: body then header into the reserved bytes, then verify them there.
@@ -62,7 +62,28 @@ fn verify_text(
 ) -> Result<usize, VerifyError> {
     let header_len = header.as_ref().map(String::len);
     write(verifier, format!("{body}{}", header.unwrap_or_default()).as_bytes());
-    verifier.verify_reserved(body.len(), header_len, received_at_ms, None)
+    reserved(verifier, body.len(), header_len, received_at_ms, None)
+}
+
+/// `verifyReserved` as the wrapper reads it: a number, or FAILED and then the error it kept.
+fn reserved(
+    verifier: &mut Verifier,
+    body_len: usize,
+    header_len: Option<usize>,
+    received_at_ms: Option<f64>,
+    text_at: Option<usize>,
+) -> Result<usize, VerifyError> {
+    match verifier.verify_reserved(body_len, header_len, received_at_ms, text_at) {
+        FAILED => {
+            let error = verifier.take_error().expect("FAILED keeps its error");
+            assert!(verifier.take_error().is_none(), "an error is taken once");
+            Err(error)
+        }
+        units => {
+            assert!(verifier.take_error().is_none(), "no error kept after a success");
+            Ok(units as usize)
+        }
+    }
 }
 
 fn write(verifier: &mut Verifier, bytes: &[u8]) {
@@ -90,11 +111,11 @@ fn bindings_verify_reserved_bytes_and_give_the_delivery_id() {
         let padded = format!("{}{header}", t.sample_body);
         let body_len = t.sample_body.len();
         write(&mut verifier, padded.as_bytes());
-        let again = verifier.verify_reserved(body_len, Some(header.len()), None, None);
+        let again = reserved(&mut verifier, body_len, Some(header.len()), None, None);
         assert_eq!(again.ok(), Some(0));
         // Lengths past the reserved bytes are clamped, not a panic.
-        assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None, None).is_err());
-        assert!(verifier.verify_reserved(usize::MAX, Some(usize::MAX), None, Some(usize::MAX)).is_err());
+        assert!(reserved(&mut verifier, usize::MAX, Some(usize::MAX), None, None).is_err());
+        assert!(reserved(&mut verifier, usize::MAX, Some(usize::MAX), None, Some(usize::MAX)).is_err());
     }
 }
 
@@ -107,7 +128,7 @@ fn bindings_write_a_verified_non_ascii_body_as_utf16_where_asked() {
     let room = text_at + 2 * body.len();
     let ptr = verifier.reserve(room);
     write(&mut verifier, format!("{body}{header}").as_bytes());
-    let units = verifier.verify_reserved(body.len(), Some(header.len()), None, Some(text_at)).ok().unwrap();
+    let units = reserved(&mut verifier, body.len(), Some(header.len()), None, Some(text_at)).ok().unwrap();
     let expected: Vec<u16> = body.encode_utf16().collect();
     assert_eq!(units, expected.len());
     let mut written = vec![0u8; units * 2];
@@ -118,14 +139,14 @@ fn bindings_write_a_verified_non_ascii_body_as_utf16_where_asked() {
     assert_eq!(read, expected);
     // Not asked, an offset inside the body, or an ASCII body: no text (0).
     write(&mut verifier, format!("{body}{header}").as_bytes());
-    assert_eq!(verifier.verify_reserved(body.len(), Some(header.len()), None, None).ok(), Some(0));
-    assert_eq!(verifier.verify_reserved(body.len(), Some(header.len()), None, Some(3)).ok(), Some(0));
+    assert_eq!(reserved(&mut verifier, body.len(), Some(header.len()), None, None).ok(), Some(0));
+    assert_eq!(reserved(&mut verifier, body.len(), Some(header.len()), None, Some(3)).ok(), Some(0));
     let ascii = EVENT_TYPES[0].sample_body;
     let header = sign("whsec_wasm", ascii);
     write(&mut verifier, format!("{ascii}{header}").as_bytes());
     let at = (ascii.len() + header.len() + 1) & !1;
     if ascii.is_ascii() {
-        assert_eq!(verifier.verify_reserved(ascii.len(), Some(header.len()), None, Some(at)).ok(), Some(0));
+        assert_eq!(reserved(&mut verifier, ascii.len(), Some(header.len()), None, Some(at)).ok(), Some(0));
     }
 }
 
