@@ -26,10 +26,12 @@ const sha256 = {
   hex: (body) => digest(body, "hex"),
 };
 
-// Node 20's UTF-8 decoding (TextDecoder, Buffer#toString) takes ~2 ns a byte on non-ASCII
-// text; a string from UTF-16 units, or from ASCII bytes, is a copy. Both read wasm memory
-// through one Buffer over it (Buffer.from(arrayBuffer, ...) per call costs microseconds).
-// Buffer is a global in Node and Bun; elsewhere TextDecoder does it.
+// V8's UTF-8 conversions are slow on non-ASCII text: TextDecoder and Buffer#toString take
+// ~2 ns a byte (Node 20), and TextEncoder.encodeInto ~1 ns a character as soon as a string
+// holds one (an accented name), where copying UTF-16 units in or out of a string is a memcpy.
+// Strings are read from and written to wasm memory as UTF-16 (or ASCII bytes) through one
+// Buffer over it (Buffer.from(arrayBuffer, ...) per call costs microseconds); wasm converts.
+// Buffer is a global in Node and Bun; elsewhere TextDecoder and encodeInto do it.
 const { Buffer } = globalThis;
 let memoryBuffer;
 const over = (arrayBuffer) =>
@@ -37,6 +39,10 @@ const over = (arrayBuffer) =>
 const text = Buffer && {
   latin1: (arrayBuffer, start, end) => over(arrayBuffer).toString("latin1", start, end),
   utf16le: (arrayBuffer, start, end) => over(arrayBuffer).toString("utf16le", start, end),
+  // Buffer's own writers (Node, Bun), without write()'s argument parsing: a tenth of a small
+  // body's copy. Where one is missing, the check at instantiation leaves encodeInto in place.
+  writeUtf16le: (string, arrayBuffer, offset) => over(arrayBuffer).ucs2Write(string, offset),
+  writeLatin1: (string, arrayBuffer, offset) => over(arrayBuffer).latin1Write(string, offset),
 };
 
 instantiate(new WebAssembly.Module(moduleFileBytes), sha256, text);

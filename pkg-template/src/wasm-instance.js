@@ -8,6 +8,7 @@ let memory;
 let platform;
 let sha256ForCore;
 let decoders;
+let utf16Writer;
 
 /**
  * Instantiates the compiled module. `sha256`, when given and correct, computes the HMAC's
@@ -16,14 +17,19 @@ let decoders;
  * at `offset` (straight into wasm memory: no digest object per call), and `hex(body)` is the
  * lowercase hex digest of a string (as UTF-8) or bytes.
  *
- * `text`, when given, decodes verified byte bodies faster than TextDecoder where that is slow
- * on non-ASCII text (Node 20), from bytes `start` to `end` of an ArrayBuffer (wasm memory):
- * `latin1` (used for all-ASCII bytes) and `utf16le` (used on wasm's UTF-16 copy of others).
+ * `text`, when given, converts text faster than TextDecoder and encodeInto where those are
+ * slow on non-ASCII text (V8). It decodes verified byte bodies from bytes `start` to `end` of
+ * an ArrayBuffer (wasm memory): `latin1` (used for all-ASCII bytes) and `utf16le` (used on
+ * wasm's UTF-16 copy of others); and it copies a string body into wasm memory for wasm to
+ * make its UTF-8: `writeUtf16le(string, arrayBuffer, offset)` as its units, and
+ * `writeLatin1(…)` one byte a character (for strings with none above U+00FF), each returning
+ * the bytes written. Each part is checked once and used only if right.
  */
 export function instantiate(module, sha256, text) {
   memory = initSync({ module }).memory;
   platform = sha256 && knownAnswer(sha256) ? sha256 : undefined;
   decoders = text && decodesAbc(text) ? text : undefined;
+  utf16Writer = text && writesAbc(text) ? text : undefined;
   sha256ForCore = platform && {
     digest(ptr, len, out) {
       platform.into(memoryView(ptr, len), memory.buffer, out);
@@ -45,6 +51,11 @@ export function fastText() {
   return decoders;
 }
 
+/** The platform's writers of a string's UTF-16 units and Latin-1 bytes (see instantiate), or undefined. */
+export function fastTextWriter() {
+  return utf16Writer;
+}
+
 /** The platform's SHA-256 in the shape the core calls (`Verifier.usePlatformSha256`), or undefined. */
 export function platformSha256() {
   return sha256ForCore;
@@ -64,6 +75,21 @@ function decodesAbc(text) {
   try {
     const bytes = new Uint8Array([0, 97, 98, 99, 0, 97, 0, 0xe9, 0, 0x3c, 0xd8, 0xe0, 0xdf, 0]);
     return text.latin1(bytes.buffer, 1, 4) === "abc" && text.utf16le(bytes.buffer, 5, 13) === "a\u00e9\u{1f3e0}";
+  } catch {
+    return false;
+  }
+}
+
+// Lone surrogates must arrive as they are (wasm writes U+FFFD for them, as encodeInto does).
+function writesAbc(text) {
+  try {
+    const wide = new ArrayBuffer(16);
+    const units = text.writeUtf16le("a\u00e9\u{1f3e0}\ud83c", wide, 2);
+    const expected = [0, 0, 0x61, 0, 0xe9, 0, 0x3c, 0xd8, 0xe0, 0xdf, 0x3c, 0xd8, 0, 0, 0, 0];
+    const narrow = new ArrayBuffer(6);
+    const bytes = text.writeLatin1("a\u00e9\u00ff\u0080", narrow, 1);
+    return units === 10 && new Uint8Array(wide).every((b, i) => b === expected[i]) &&
+      bytes === 4 && new Uint8Array(narrow).every((b, i) => b === [0, 0x61, 0xe9, 0xff, 0x80, 0][i]);
   } catch {
     return false;
   }

@@ -81,8 +81,11 @@ test("the Node entry calls node:crypto once per key, only for bodies from 192 by
   const script = `
     const crypto = require("node:crypto");
     let calls = 0;
-    const hash = crypto.hash;
-    crypto.hash = (...args) => (calls++, hash(...args));
+    // crypto.hash where Node has it (20.12+), else createHash (Node 18).
+    const name = typeof crypto.hash === "function" ? "hash" : "createHash";
+    const createHash = crypto.createHash; // the script's own check, not counted
+    const hash = crypto[name];
+    crypto[name] = (...args) => (calls++, hash(...args));
     const { Webhook, sign } = require(${JSON.stringify(`${dir}node.cjs`)});
     const w = new Webhook("whsec_count");
     const counts = [];
@@ -93,7 +96,7 @@ test("the Node entry calls node:crypto once per key, only for bodies from 192 by
       const event = w.verify(body, sign("whsec_count", body));
       counts.push(calls - before);
       const key = event.idempotencyKey;
-      if (key !== crypto.createHash("sha256").update(body).digest("hex") || event.idempotencyKey !== key) throw new Error("key");
+      if (key !== createHash("sha256").update(body).digest("hex") || event.idempotencyKey !== key) throw new Error("key");
       counts.push(calls - before);
     }
     console.log(JSON.stringify(counts));`;
@@ -117,6 +120,60 @@ test("one Webhook verifies bodies that grow and shrink, text and bytes, in any o
       assert.equal(outcome(webhook, body + " ", header), "signature_mismatch", `tampered ${size}`);
     }
   }
+});
+
+test("string bodies from 512 units, copied into wasm as Latin-1 or UTF-16, verify as the UTF-8 createHmac signs", () => {
+  // The Node entry copies such strings in (one byte a character when none is above U+00FF, else
+  // their units) and wasm makes the UTF-8; shorter ones, and the portable entry, use encodeInto.
+  const envelope = (notes) => JSON.stringify({ event: "test.text", timestamp: "2026-03-02T14:23:11.000Z", workspaceId: "ws_1", data: { notes } });
+  const kinds = {
+    ascii: (n) => "a".repeat(n),
+    latin1: (n) => "Montréal, Québec. ".repeat(n).slice(0, n),
+    "above U+00FF early": (n) => "— " + "x".repeat(n),
+    "above U+00FF last": (n) => "x".repeat(n) + "—",
+    emoji: (n) => "🏠 déjà ".repeat(n).slice(0, n),
+    // Lone surrogates (a sender cutting an emoji in half): verified as encodeInto writes them.
+    "lone surrogates": (n) => "\ud83c" + "x".repeat(n) + "\udfe0\ud83c",
+  };
+  for (const [kind, notes] of Object.entries(kinds)) {
+    for (const n of [400, 440, 441, 442, 600, 5000, 70000]) {
+      const body = envelope(notes(n));
+      const bytes = Buffer.from(body); // the UTF-8 encodeInto writes, lone surrogates as U+FFFD
+      const header = hmac("whsec_text", bytes);
+      const id = crypto.createHash("sha256").update(bytes).digest("hex");
+      for (const pkg of [node, portable]) {
+        const webhook = new pkg.Webhook("whsec_text");
+        assert.equal(outcome(webhook, body, header), id, `${kind} ${body.length} units`);
+        assert.equal(outcome(webhook, bytes, header), id, `${kind} as bytes`);
+        assert.equal(outcome(webhook, body.replace("test.text", "test.teXt"), header), "signature_mismatch", `${kind} tampered`);
+        assert.deepEqual(webhook.verify(body, header), JSON.parse(body));
+      }
+    }
+  }
+  // Which way each went: in a child process, count Buffer's writers (the instantiation's check
+  // calls each once).
+  const script = `
+    const counts = { latin1Write: 0, ucs2Write: 0 };
+    for (const name of Object.keys(counts)) {
+      const write = Buffer.prototype[name];
+      Buffer.prototype[name] = function (...args) { counts[name]++; return write.apply(this, args); };
+    }
+    const { Webhook, sign } = require(${JSON.stringify(`${dir}node.cjs`)});
+    const w = new Webhook("whsec_count");
+    const seen = [];
+    for (const body of ["x".repeat(511), "x".repeat(512), "é".repeat(512), "x".repeat(511) + "—", "—".repeat(511)]) {
+      const before = { ...counts };
+      try { w.verify(body, sign("whsec_count", body)); } catch (e) { if (e.code !== "invalid_json") throw e; }
+      seen.push([counts.latin1Write - before.latin1Write, counts.ucs2Write - before.ucs2Write]);
+    }
+    console.log(JSON.stringify(seen));`;
+  const seen = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+  assert.deepEqual(seen, [[0, 0], [1, 0], [1, 0], [0, 1], [0, 0]], "511 units: encodeInto; 512: a copy, Latin-1 or UTF-16");
+
+  // Larger than maxBodyBytes once encoded (2 UTF-8 bytes a character), though not in units.
+  const body = envelope("é".repeat(600));
+  const small = new node.Webhook("whsec_text", { maxBodyBytes: body.length + 10 });
+  assert.equal(outcome(small, body, hmac("whsec_text", body)), "body_too_large");
 });
 
 test("byte bodies give the event JSON.parse gives, whichever way the Node entry decodes them", () => {

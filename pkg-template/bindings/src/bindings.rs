@@ -259,27 +259,93 @@ impl Verifier {
             // reads as a malformed header rather than a panic.
             std::str::from_utf8(&rest[..len.min(rest.len())]).unwrap_or("\u{fffd}")
         });
-        let received_at = received_at_ms
-            .or_else(|| self.webhook.tolerance().map(|_| date_now()))
-            .map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64));
-        // The summary checks every catalog field's type: JS can then trust JSON.parse.
-        match &self.platform {
-            Some(sha256) => {
-                let mut hash = Platform { sha256, pad };
-                self.webhook
-                    .verify_summary_with(body, header, received_at, &mut hash)?;
-            }
-            None => {
-                self.webhook
-                    .verify_summary_with(body, header, received_at, &mut Software)?;
-            }
-        }
+        let received_at = received_at_ms.or_else(|| self.webhook.tolerance().map(|_| date_now()));
+        check(
+            &self.webhook,
+            self.platform.as_ref(),
+            pad,
+            body,
+            header,
+            received_at,
+        )?;
         match text_at {
             Some(_) if text_out.len() >= 2 * body.len() => {
                 Ok(crate::utf16::write_utf16le(body, text_out))
             }
             _ => Ok(0),
         }
+    }
+
+    /// [`Self::verify_reserved`] of a string body of `units` UTF-16 units that JS wrote at
+    /// reserved offset `input_at` as its units (`wide`, UTF-16LE) or, when no character is above
+    /// U+00FF, one byte each (Latin-1), where the runtime copies them much faster than
+    /// `encodeInto` encodes UTF-8 (V8: ~1 ns a character once a string is not all ASCII). They
+    /// become the UTF-8 bytes that are verified, exactly as `encodeInto` would write them, at
+    /// the start of the room, which keeps three bytes a unit for them; the header is read after
+    /// that room, at `3 * units`. Returns the body's length in UTF-8 bytes, or [`FAILED`].
+    #[wasm_bindgen(js_name = verifyReservedText)]
+    pub fn verify_reserved_text(
+        &mut self,
+        units: usize,
+        header_len: Option<usize>,
+        received_at_ms: Option<f64>,
+        input_at: usize,
+        wide: bool,
+    ) -> u32 {
+        match self.verify_text_result(units, header_len, received_at_ms, input_at, wide) {
+            Ok(len) => len as u32,
+            Err(e) => {
+                self.error = Some(e);
+                FAILED
+            }
+        }
+    }
+
+    fn verify_text_result(
+        &mut self,
+        units: usize,
+        header_len: Option<usize>,
+        received_at_ms: Option<f64>,
+        input_at: usize,
+        wide: bool,
+    ) -> Result<usize, Error> {
+        let pad_len = PAD.min(self.scratch.len());
+        let (pad, reserved) = self.scratch.split_at_mut(pad_len);
+        // Offsets that overlap or overrun (a wrapper bug) read as an empty body and no
+        // header, which fail verification, rather than a panic.
+        let body_room = units.saturating_mul(3);
+        let input_len = if wide { units.saturating_mul(2) } else { units };
+        let fits = body_room <= input_at
+            && input_at
+                .checked_add(input_len)
+                .is_some_and(|end| end <= reserved.len());
+        let (out, input) = reserved.split_at_mut(if fits { input_at } else { 0 });
+        let body_len = match (fits, wide) {
+            (false, _) => 0,
+            (true, true) => {
+                crate::utf16::utf8_from_utf16le(&input[..input_len], &mut out[..body_room])
+            }
+            (true, false) => {
+                crate::utf16::utf8_from_latin1(&input[..input_len], &mut out[..body_room])
+            }
+        };
+        let (body, rest) = out.split_at(body_len);
+        let header = header_len.map(|len| {
+            let at = body_room - body_len;
+            rest.get(at..at.saturating_add(len))
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .unwrap_or("\u{fffd}")
+        });
+        let received_at = received_at_ms.or_else(|| self.webhook.tolerance().map(|_| date_now()));
+        check(
+            &self.webhook,
+            self.platform.as_ref(),
+            pad,
+            body,
+            header,
+            received_at,
+        )?;
+        Ok(body_len)
     }
 
     /// Signs a text body with the current secret.
@@ -293,6 +359,30 @@ impl Verifier {
     pub fn sign_bytes(&self, body: &[u8]) -> String {
         self.webhook.sign(body)
     }
+}
+
+/// The verification of a reserved body: the signature, with the platform's SHA-256 when lent,
+/// then the summary, which checks every catalog field's type (JS can then trust JSON.parse).
+fn check(
+    webhook: &Webhook,
+    platform: Option<&PlatformSha256>,
+    pad: &mut [u8],
+    body: &[u8],
+    header: Option<&str>,
+    received_at_ms: Option<f64>,
+) -> Result<(), Error> {
+    let received_at =
+        received_at_ms.map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64));
+    match platform {
+        Some(sha256) => {
+            let mut hash = Platform { sha256, pad };
+            webhook.verify_summary_with(body, header, received_at, &mut hash)?;
+        }
+        None => {
+            webhook.verify_summary_with(body, header, received_at, &mut Software)?;
+        }
+    }
+    Ok(())
 }
 
 /// The delivery id (lowercase hex SHA-256) of a text body (UTF-8).

@@ -150,6 +150,63 @@ fn bindings_write_a_verified_non_ascii_body_as_utf16_where_asked() {
     }
 }
 
+/// `verifyReservedText` as the wrapper calls it: the header at `3 * units`, the string's copy
+/// (UTF-16LE units when `wide`, else one Latin-1 byte a character) after it.
+fn verify_copied(verifier: &mut Verifier, units: &[u16], header: &str, wide: bool) -> Result<usize, VerifyError> {
+    let n = units.len();
+    let input: Vec<u8> = if wide {
+        units.iter().flat_map(|u| u.to_le_bytes()).collect()
+    } else {
+        units.iter().map(|&u| u8::try_from(u).unwrap()).collect()
+    };
+    let input_at = (3 * n + header.len() + 1) & !1;
+    let mut room = vec![0u8; input_at + input.len()];
+    room[3 * n..3 * n + header.len()].copy_from_slice(header.as_bytes());
+    room[input_at..].copy_from_slice(&input);
+    write(verifier, &room);
+    match verifier.verify_reserved_text(n, Some(header.len()), None, input_at, wide) {
+        FAILED => Err(verifier.take_error().expect("FAILED keeps its error")),
+        len => Ok(len as usize),
+    }
+}
+
+#[wasm_bindgen_test]
+fn bindings_verify_a_string_copied_in_as_its_units_or_latin1_bytes_as_its_utf8() {
+    let mut verifier = Verifier::new(b"whsec_wasm", None, None).ok().unwrap();
+    let envelope = |n: &str| format!(r#"{{"event":"x.y","timestamp":"2026-03-02T14:23:11.000Z","workspaceId":"ws_1","data":{{"n":"{n}"}}}}"#);
+    for (body, wide) in [
+        (envelope(&"Montréal, Québec ".repeat(40)), false),
+        (envelope(&"plain ascii ".repeat(50)), false),
+        (envelope(&"déjà vu 🏠 — ok ".repeat(40)), true),
+    ] {
+        let units: Vec<u16> = body.encode_utf16().collect();
+        let header = sign("whsec_wasm", &body);
+        assert_eq!(verify_copied(&mut verifier, &units, &header, wide).ok(), Some(body.len()), "{body}");
+        // Read the other way (Latin-1 text as units), it still verifies: the same characters.
+        if !wide {
+            assert_eq!(verify_copied(&mut verifier, &units, &header, true).ok(), Some(body.len()));
+        }
+        // One character changed: the signature no longer matches.
+        let mut tampered = units.clone();
+        tampered[units.len() - 5] = u16::from(b'X');
+        assert_eq!(code(verify_copied(&mut verifier, &tampered, &header, wide)).0, "signature_mismatch");
+    }
+    // A lone surrogate (a sender's truncated emoji) is verified as encodeInto writes it: U+FFFD.
+    let mut units: Vec<u16> = envelope("a_b").encode_utf16().collect();
+    let at = units.iter().position(|&u| u == u16::from(b'_')).unwrap();
+    units[at] = 0xd83c;
+    let header = sign("whsec_wasm", String::from_utf16_lossy(&units));
+    assert!(verify_copied(&mut verifier, &units, &header, true).is_ok());
+    // Offsets that overlap the body's room or overrun the reserved bytes: an error, no panic.
+    let body = envelope("x");
+    let header = sign("whsec_wasm", &body);
+    write(&mut verifier, format!("{body}{header}").as_bytes());
+    for (units, input_at) in [(body.len(), 1), (body.len(), usize::MAX), (usize::MAX, 0)] {
+        assert_eq!(verifier.verify_reserved_text(units, Some(header.len()), None, input_at, true), FAILED);
+        assert!(verifier.take_error().is_some());
+    }
+}
+
 #[wasm_bindgen_test]
 fn bindings_report_codes_statuses_and_messages() {
     let mut verifier = Verifier::new(b"s", None, Some(100_000.0)).ok().unwrap();
