@@ -224,14 +224,20 @@ impl Verifier {
         received_at_ms: Option<f64>,
         text_at: Option<usize>,
     ) -> u32 {
-        match self.verify_reserved_result(body_len, header_len, received_at_ms, text_at) {
-            // At most two units a body byte, and a body is at most 4 GiB of wasm memory.
-            Ok(units) => units as u32,
-            Err(e) => {
+        let result = self.verify_reserved_result(body_len, header_len, received_at_ms, text_at);
+        self.answer(result)
+    }
+
+    /// A verification's result as JS reads it: the number (at most two units or bytes a body
+    /// byte, and a body is at most 4 GiB of wasm memory), or [`FAILED`] with the error kept.
+    fn answer(&mut self, result: Result<usize, Error>) -> u32 {
+        result.map_or_else(
+            |e| {
                 self.error = Some(e);
                 FAILED
-            }
-        }
+            },
+            |n| n as u32,
+        )
     }
 
     /// The error of the last `verifyReserved` that returned [`FAILED`] (then never absent).
@@ -259,14 +265,13 @@ impl Verifier {
             // reads as a malformed header rather than a panic.
             std::str::from_utf8(&rest[..len.min(rest.len())]).unwrap_or("\u{fffd}")
         });
-        let received_at = received_at_ms.or_else(|| self.webhook.tolerance().map(|_| date_now()));
         check(
             &self.webhook,
             self.platform.as_ref(),
             pad,
             body,
             header,
-            received_at,
+            received_at_ms,
         )?;
         match text_at {
             Some(_) if text_out.len() >= 2 * body.len() => {
@@ -292,13 +297,8 @@ impl Verifier {
         input_at: usize,
         wide: bool,
     ) -> u32 {
-        match self.verify_text_result(units, header_len, received_at_ms, input_at, wide) {
-            Ok(len) => len as u32,
-            Err(e) => {
-                self.error = Some(e);
-                FAILED
-            }
-        }
+        let result = self.verify_text_result(units, header_len, received_at_ms, input_at, wide);
+        self.answer(result)
     }
 
     fn verify_text_result(
@@ -336,14 +336,13 @@ impl Verifier {
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .unwrap_or("\u{fffd}")
         });
-        let received_at = received_at_ms.or_else(|| self.webhook.tolerance().map(|_| date_now()));
         check(
             &self.webhook,
             self.platform.as_ref(),
             pad,
             body,
             header,
-            received_at,
+            received_at_ms,
         )?;
         Ok(body_len)
     }
@@ -363,6 +362,8 @@ impl Verifier {
 
 /// The verification of a reserved body: the signature, with the platform's SHA-256 when lent,
 /// then the summary, which checks every catalog field's type (JS can then trust JSON.parse).
+/// The tolerance is checked against `received_at_ms` when given, else against `Date.now()`
+/// (read only when a tolerance is set).
 fn check(
     webhook: &Webhook,
     platform: Option<&PlatformSha256>,
@@ -371,8 +372,9 @@ fn check(
     header: Option<&str>,
     received_at_ms: Option<f64>,
 ) -> Result<(), Error> {
-    let received_at =
-        received_at_ms.map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64));
+    let received_at = received_at_ms
+        .or_else(|| webhook.tolerance().map(|_| date_now()))
+        .map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64));
     match platform {
         Some(sha256) => {
             let mut hash = Platform { sha256, pad };

@@ -1,12 +1,13 @@
-//! UTF-16 both ways, for runtimes whose own converters are slow on non-ASCII text (V8's
+//! Text in and out of wasm for runtimes whose own converters are slow on non-ASCII text (V8's
 //! `TextEncoder.encodeInto` and Node 20's `TextDecoder`: ~0.7-2 ns a character, where copying
-//! UTF-16 units in or out of a string is a memcpy).
+//! a string's UTF-16 units, or its Latin-1 bytes, in or out is a memcpy).
 //!
 //! - [`write_utf16le`]: a verified byte body as UTF-16, for JS to make the string JSON.parse
 //!   reads. Asked for only after verification, so the bytes are valid UTF-8 (the core's JSON
 //!   scanner checked every string, and JSON allows no other non-ASCII byte).
-//! - [`utf8_from_utf16le`]: a string body, copied in as its UTF-16 units, as the UTF-8 bytes
-//!   that are verified (exactly what `encodeInto` would have written).
+//! - [`utf8_from_utf16le`] and [`utf8_from_latin1`]: a string body, copied in as its UTF-16
+//!   units or (no character above U+00FF) one byte a character, as the UTF-8 bytes that are
+//!   verified (exactly what `encodeInto` would have written).
 
 /// Writes `body` as UTF-16LE into `out` (at least twice its length) and returns the number of
 /// units written, or 0 when `body` is all ASCII: its bytes are then its text, one unit each,
