@@ -184,6 +184,16 @@ fn narrow(units: u64) -> u32 {
 mod tests {
     use super::*;
 
+    /// Each text after 0 to 8 ASCII characters: every alignment of its characters against the
+    /// converters' 8- and 16-byte steps.
+    fn at_every_offset(texts: &[&str], check: impl Fn(&str)) {
+        for text in texts {
+            for prefix in 0..9 {
+                check(&format!("{}{text}", "x".repeat(prefix)));
+            }
+        }
+    }
+
     fn utf16(text: &[u8]) -> Vec<u16> {
         let mut out = vec![0xaa; text.len() * 2];
         let units = write_utf16le(text, &mut out);
@@ -203,7 +213,7 @@ mod tests {
 
     #[test]
     fn utf16_text_becomes_rusts_utf8_at_every_offset() {
-        for text in [
+        let texts = [
             "",
             "{\"event\":\"deal.won\",\"data\":{}}",
             "é",
@@ -211,13 +221,11 @@ mod tests {
             "0123456é89abcdefgh🏠",
             "🏠0123456789abcdef",
             "abcdefgh\u{ffff}\u{7f}\u{80}\u{7ff}\u{800}",
-        ] {
-            for prefix in 0..9 {
-                let text = format!("{}{text}", "x".repeat(prefix));
-                let units: Vec<u16> = text.encode_utf16().collect();
-                assert_eq!(utf8(&units), text.as_bytes(), "{text:?}");
-            }
-        }
+        ];
+        at_every_offset(&texts, |text| {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            assert_eq!(utf8(&units), text.as_bytes(), "{text:?}");
+        });
     }
 
     #[test]
@@ -236,20 +244,18 @@ mod tests {
 
     #[test]
     fn latin1_text_becomes_rusts_utf8_at_every_offset() {
-        for text in [
+        let texts = [
             "",
             "ascii only, longer than eight",
             "é",
             "Montréal, Québec: ÀÉÎÕÜ ÿ \u{80}\u{ff}",
-        ] {
-            for prefix in 0..9 {
-                let text = format!("{}{text}", "x".repeat(prefix));
-                let latin1: Vec<u8> = text.chars().map(|c| c as u8).collect();
-                let mut out = vec![0xaa; 2 * latin1.len()];
-                let n = utf8_from_latin1(&latin1, &mut out);
-                assert_eq!(&out[..n], text.as_bytes(), "{text:?}");
-            }
-        }
+        ];
+        at_every_offset(&texts, |text| {
+            let latin1: Vec<u8> = text.chars().map(|c| c as u8).collect();
+            let mut out = vec![0xaa; 2 * latin1.len()];
+            let n = utf8_from_latin1(&latin1, &mut out);
+            assert_eq!(&out[..n], text.as_bytes(), "{text:?}");
+        });
     }
 
     #[test]
@@ -268,19 +274,17 @@ mod tests {
     #[test]
     fn non_ascii_text_equals_rusts_utf16_at_every_offset() {
         // Multi-byte characters (2, 3 and 4 bytes) before, inside and after 8-byte runs.
-        for text in [
+        let texts = [
             "é",
             "{\"n\":\"abc déf 🏠 — xyz\u{2028}\"}",
             "0123456é89abcdefgh🏠",
             "🏠0123456789abcdef",
             "abcdefgh\u{ffff}",
-        ] {
-            for prefix in 0..9 {
-                let text = format!("{}{text}", "x".repeat(prefix));
-                let expected: Vec<u16> = text.encode_utf16().collect();
-                assert_eq!(utf16(text.as_bytes()), expected, "{text:?}");
-            }
-        }
+        ];
+        at_every_offset(&texts, |text| {
+            let expected: Vec<u16> = text.encode_utf16().collect();
+            assert_eq!(utf16(text.as_bytes()), expected, "{text:?}");
+        });
     }
 
     #[test]
