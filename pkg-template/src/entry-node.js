@@ -32,8 +32,8 @@ const sha256 = {
 // V8's UTF-8 conversions are slow on non-ASCII text: TextDecoder and Buffer#toString take
 // ~2 ns a byte (Node 20), and TextEncoder.encodeInto ~1 ns a character as soon as a string
 // holds one (an accented name), where copying UTF-16 units in or out of a string is a memcpy.
-// Strings are read from and written to wasm memory as UTF-16 (or ASCII bytes) through one
-// Buffer over it (Buffer.from(arrayBuffer, ...) per call costs microseconds); wasm converts.
+// Strings are read from and written to wasm memory as UTF-16 (or as ASCII or Latin-1 bytes)
+// through one Buffer over it (Buffer.from(arrayBuffer, ...) per call costs microseconds); wasm converts.
 // Buffer is a global in Node and Bun; elsewhere TextDecoder and encodeInto do it.
 const { Buffer } = globalThis;
 let memoryBuffer;

@@ -8,7 +8,7 @@ let memory;
 let platform;
 let sha256ForCore;
 let decoders;
-let utf16Writer;
+let writers;
 
 /**
  * Instantiates the compiled module. `sha256`, when given and correct, computes the HMAC's
@@ -29,7 +29,7 @@ export function instantiate(module, sha256, text) {
   memory = initSync({ module }).memory;
   platform = sha256 && knownAnswer(sha256) ? sha256 : undefined;
   decoders = text && decodesAbc(text) ? text : undefined;
-  utf16Writer = text && writesAbc(text) ? text : undefined;
+  writers = text && writesAbc(text) ? text : undefined;
   sha256ForCore = platform && {
     digest(ptr, len, out) {
       platform.into(memoryView(ptr, len), memory.buffer, out);
@@ -53,7 +53,7 @@ export function fastText() {
 
 /** The platform's writers of a string's UTF-16 units and Latin-1 bytes (see instantiate), or undefined. */
 export function fastTextWriter() {
-  return utf16Writer;
+  return writers;
 }
 
 /** The platform's SHA-256 in the shape the core calls (`Verifier.usePlatformSha256`), or undefined. */
