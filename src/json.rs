@@ -1,35 +1,36 @@
-//! A validating JSON scanner that keeps only what the envelope rules read: the top-level
-//! object's entries, `data`'s entries, and the text of their strings and integers. Everything
-//! else is checked (RFC 8259 syntax, UTF-8) and skipped, without recursion: nesting may be as
-//! deep as the body makes it, as in `JSON.parse`, and hostile input cannot exhaust the stack.
+//! A validating JSON scanner that keeps only what the envelope rules read: the last value of
+//! each of the top-level object's four fields, `data`'s entries, and the text of their strings.
+//! Everything else is checked (RFC 8259 syntax, UTF-8) and skipped, without recursion: nesting
+//! may be as deep as the body makes it, as in `JSON.parse`, and hostile input cannot exhaust the
+//! stack.
 //!
 //! Why not serde_json here: this pass runs on every delivery in the npm package and the edge
 //! verifier, where a one-purpose scanner is about three times faster in wasm and lets the npm
 //! `.wasm` drop serde_json. It accepts what `JSON.parse` accepts (the sender's and most
 //! receivers' reading) including lone surrogate escapes, which read as U+FFFD when kept, and
 //! numbers beyond f64's range; it rejects invalid UTF-8, which `JSON.parse` never sees.
+//!
+//! Why no tree: the fields are written into their places as the scan meets them (a later
+//! duplicate overwrites, as `JSON.parse` keeps the last), and `data`'s entries into a fixed
+//! array, so a delivery costs no allocation unless `data` has more than [`INLINE`] entries.
 
 use std::borrow::Cow;
 
-/// A JSON value as far as the envelope's rules look into it: objects kept `keep` levels deep
-/// hold their entries, strings and integers their text (borrowed unless escaped), anything
-/// else only its kind.
-#[derive(Debug)]
+/// A value as far as the envelope's rules look into it: a string's text (borrowed unless
+/// escaped), else only its kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Value<'a> {
-    Object(Vec<(Key<'a>, Value<'a>)>),
     Str(Text<'a>),
-    /// An integer within u64/i64 (never `-0`, which JSON readers take for a float).
-    Int,
-    Float,
+    Number,
     Null,
-    /// An array, a boolean, or an object below the kept levels.
+    /// An object, an array or a boolean.
     Other,
 }
 
 /// A string value, checked (syntax and UTF-8) but decoded only when read: most are never read
 /// (a catalog field's type is all the rules need), and a long ASCII one is then never copied
 /// or validated twice.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Text<'a> {
     /// Between the quotes, escapes undecoded; valid UTF-8.
     raw: &'a [u8],
@@ -64,7 +65,7 @@ impl<'a> Text<'a> {
 
 /// An object key: compared with the names the rules look up, never decoded (the tests show
 /// it decoded).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Key<'a>(Text<'a>);
 
 impl PartialEq<str> for Key<'_> {
@@ -80,34 +81,102 @@ impl std::fmt::Display for Key<'_> {
     }
 }
 
-/// Parses `body`, keeping the top-level object and, inside it, the object under `data`.
-/// On a syntax error, returns its 1-based line and column.
-pub(crate) fn parse(body: &[u8]) -> Result<Value<'_>, (usize, usize)> {
+/// The top-level object as the rules read it. Each field holds the last value of its name.
+#[derive(Debug, Default)]
+pub(crate) struct Envelope<'a> {
+    pub(crate) event: Option<Value<'a>>,
+    pub(crate) timestamp: Option<Value<'a>>,
+    pub(crate) workspace_id: Option<Value<'a>>,
+    data: Entries<'a>,
+    /// Whether the last `data` is an object (then `data` holds its entries).
+    data_is_object: bool,
+}
+
+impl<'a> Envelope<'a> {
+    /// `data`'s entries, when the last `data` is an object.
+    pub(crate) fn data(&self) -> Option<&Entries<'a>> {
+        self.data_is_object.then_some(&self.data)
+    }
+}
+
+/// How many of `data`'s entries are kept without allocating: the catalog's largest event has
+/// 11 fields.
+const INLINE: usize = 16;
+
+/// An object's entries in body order: the first [`INLINE`] in place, any beyond in a `Vec`.
+#[derive(Debug, Default)]
+pub(crate) struct Entries<'a> {
+    inline: [(Key<'a>, Option<Value<'a>>); INLINE],
+    len: usize,
+    more: Vec<(Key<'a>, Option<Value<'a>>)>,
+}
+
+impl<'a> Entries<'a> {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.more.clear();
+    }
+
+    fn push(&mut self, key: Key<'a>, value: Value<'a>) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = (key, Some(value));
+                self.len += 1;
+            }
+            None => self.more.push((key, Some(value))),
+        }
+    }
+
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = &(Key<'a>, Option<Value<'a>>)> {
+        self.inline[..self.len].iter().chain(&self.more)
+    }
+
+    /// The value of `key`; with duplicate keys the last one wins, as in `JSON.parse` and
+    /// `serde_json::Value`.
+    pub(crate) fn last(&self, key: &str) -> Option<Value<'a>> {
+        let named = |(k, _): &&(Key<'a>, Option<Value<'a>>)| *k == *key;
+        let found = self.more.iter().rev().find(named);
+        let found = found.or_else(|| self.inline[..self.len].iter().rev().find(named));
+        found.and_then(|(_, v)| *v)
+    }
+}
+
+/// Scans `body` into `envelope` (which should be fresh): `Ok(false)` for JSON that is not an
+/// object. On a syntax error, returns its 1-based line and column. An out-parameter, as the
+/// envelope is large (its inline entries) and would otherwise be copied on the way out.
+pub(crate) fn parse<'a>(
+    body: &'a [u8],
+    envelope: &mut Envelope<'a>,
+) -> Result<bool, (usize, usize)> {
     let mut s = Scanner {
         bytes: body,
         pos: 0,
     };
-    let value = s.value(Keep::Envelope, true).and_then(|v| {
+    s.skip_ws();
+    let top = if s.peek() == Some(b'{') {
+        s.object(Into::Envelope(envelope)).map(|()| true)
+    } else {
+        s.value().map(|_| false)
+    };
+    top.and_then(|top| {
         s.skip_ws();
         if s.pos == body.len() {
-            Ok(v)
+            Ok(top)
         } else {
             Err(s.pos)
         }
-    });
-    value.map_err(|at| line_column(body, at))
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Keep {
-    /// The top-level object: entries kept, and `data` kept one level further.
-    Envelope,
-    /// `data`: entries kept.
-    Data,
-    Nothing,
+    })
+    .map_err(|at| line_column(body, at))
 }
 
 type Scan<T> = Result<T, usize>;
+
+/// Where an object's entries go: the top-level object's four fields, or `data`'s entries.
+enum Into<'e, 'a> {
+    Envelope(&'e mut Envelope<'a>),
+    Data(&'e mut Entries<'a>),
+}
 
 struct Scanner<'a> {
     bytes: &'a [u8],
@@ -136,16 +205,70 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A value; an object here keeps entries as `object` says, a string its text if `scalars`.
-    /// Only the kept levels (the envelope and `data`) recurse: two calls deep at most.
-    fn value(&mut self, object: Keep, scalars: bool) -> Scan<Value<'a>> {
+    /// The object at `pos` (on its `{`), read into `into`.
+    fn object(&mut self, into: Into<'_, 'a>) -> Scan<()> {
+        self.pos += 1; // '{'
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        let mut into = into;
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.pos);
+            }
+            let key = Key(self.text()?);
+            self.expect(b':')?;
+            match &mut into {
+                Into::Envelope(envelope) => self.field(envelope, key)?,
+                Into::Data(entries) => entries.push(key, self.value()?),
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.pos),
+            }
+        }
+    }
+
+    /// A top-level field's value: one of the four into its place, the rest skipped.
+    fn field(&mut self, envelope: &mut Envelope<'a>, key: Key<'a>) -> Scan<()> {
+        let field = if key == *"event" {
+            &mut envelope.event
+        } else if key == *"timestamp" {
+            &mut envelope.timestamp
+        } else if key == *"workspaceId" {
+            &mut envelope.workspace_id
+        } else if key == *"data" {
+            // A later `data` replaces an earlier one, object or not.
+            envelope.data.clear();
+            self.skip_ws();
+            envelope.data_is_object = self.peek() == Some(b'{');
+            return if envelope.data_is_object {
+                self.object(Into::Data(&mut envelope.data))
+            } else {
+                self.value().map(drop)
+            };
+        } else {
+            return self.value().map(drop);
+        };
+        *field = Some(self.value()?);
+        Ok(())
+    }
+
+    /// A value, kept as far as the rules read it; objects and arrays are checked and skipped.
+    fn value(&mut self) -> Scan<Value<'a>> {
         self.skip_ws();
         match self.peek() {
-            Some(b'{') if object != Keep::Nothing => self.object(object),
-            Some(b'{' | b'[') => self.skip_nested().map(|()| Value::Other),
-            Some(b'"') if !scalars => self.text().map(|_| Value::Other),
             Some(b'"') => self.text().map(Value::Str),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|()| Value::Number),
+            Some(b'{' | b'[') => self.skip_nested().map(|()| Value::Other),
             Some(b't') => self.literal(b"true", Value::Other),
             Some(b'f') => self.literal(b"false", Value::Other),
             Some(b'n') => self.literal(b"null", Value::Null),
@@ -163,40 +286,6 @@ impl<'a> Scanner<'a> {
             Ok(value)
         } else {
             Err(self.pos)
-        }
-    }
-
-    /// A kept object (the envelope or `data`): its entries.
-    fn object(&mut self, keep: Keep) -> Scan<Value<'a>> {
-        self.pos += 1; // '{'
-        let mut entries = Vec::with_capacity(12);
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(entries));
-        }
-        loop {
-            self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.pos);
-            }
-            let key = Key(self.text()?);
-            self.expect(b':')?;
-            let inner = match keep {
-                Keep::Envelope if key == *"data" => Keep::Data,
-                _ => Keep::Nothing,
-            };
-            let value = self.value(inner, true)?;
-            entries.push((key, value));
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(entries));
-                }
-                _ => return Err(self.pos),
-            }
         }
     }
 
@@ -224,7 +313,7 @@ impl<'a> Scanner<'a> {
                 }
                 // Not a container, so value() does not come back here.
                 _ => {
-                    self.value(Keep::Nothing, false)?;
+                    self.value()?;
                 }
             }
             // After a value: close the levels that end here, or go on to the next entry.
@@ -328,13 +417,13 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Moves past the number at `pos`, checking its syntax. Its value is never needed: the
+    /// rules ask only whether a field is a number.
     #[cfg_attr(feature = "inline-scanner", inline(always))]
-    fn number(&mut self) -> Scan<Value<'a>> {
+    fn number(&mut self) -> Scan<()> {
         let bytes = self.bytes;
-        let start = self.pos;
-        let mut i = start;
-        let negative = bytes.get(i) == Some(&b'-');
-        if negative {
+        let mut i = self.pos;
+        if bytes.get(i) == Some(&b'-') {
             i += 1;
         }
         let digits = |i: &mut usize| {
@@ -344,7 +433,6 @@ impl<'a> Scanner<'a> {
             }
             *i - from
         };
-        let int_start = i;
         match bytes.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
@@ -352,14 +440,11 @@ impl<'a> Scanner<'a> {
             }
             _ => return Err(i),
         }
-        let int_end = i;
-        let mut float = false;
         if bytes.get(i) == Some(&b'.') {
             i += 1;
             if digits(&mut i) == 0 {
                 return Err(i);
             }
-            float = true;
         }
         if let Some(b'e' | b'E') = bytes.get(i) {
             i += 1;
@@ -369,25 +454,9 @@ impl<'a> Scanner<'a> {
             if digits(&mut i) == 0 {
                 return Err(i);
             }
-            float = true;
         }
         self.pos = i;
-        if float {
-            return Ok(Value::Float);
-        }
-        // As serde_json and JSON readers generally: integers that fit u64 (or, negative, i64)
-        // are integers; `-0` and anything larger are floats.
-        let digits = bytes.get(int_start..int_end).unwrap_or_default();
-        let magnitude = digits.iter().try_fold(0u64, |n, d| {
-            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-        });
-        let integer = match magnitude {
-            Some(0) if negative => false,
-            Some(m) if negative => m <= 1 << 63,
-            Some(_) => true,
-            None => false,
-        };
-        Ok(if integer { Value::Int } else { Value::Float })
+        Ok(())
     }
 }
 
@@ -475,7 +544,14 @@ mod tests {
     use super::*;
 
     fn ok(text: &str) -> bool {
-        parse(text.as_bytes()).is_ok()
+        parse(text.as_bytes(), &mut Envelope::default()).is_ok()
+    }
+
+    /// The envelope of an object body.
+    fn object_of(body: &[u8]) -> Envelope<'_> {
+        let mut envelope = Envelope::default();
+        assert_eq!(parse(body, &mut envelope), Ok(true));
+        envelope
     }
 
     #[test]
@@ -517,8 +593,9 @@ mod tests {
         ] {
             assert!(!ok(bad), "{bad:?}");
         }
-        assert!(parse(b"{\"a\":\"\xff\"}").is_err(), "invalid UTF-8");
-        assert!(parse(b"{\"a\":\"\xc3\"}").is_err(), "truncated UTF-8");
+        let bytes_ok = |body: &[u8]| parse(body, &mut Envelope::default()).is_ok();
+        assert!(!bytes_ok(b"{\"a\":\"\xff\"}"), "invalid UTF-8");
+        assert!(!bytes_ok(b"{\"a\":\"\xc3\"}"), "truncated UTF-8");
     }
 
     #[test]
@@ -537,7 +614,7 @@ mod tests {
             "{{\"event\":\"e\",\"data\":{{\"x\":{}}}}}",
             objects(100_000)
         );
-        assert!(matches!(parse(under_data.as_bytes()), Ok(Value::Object(_))));
+        object_of(under_data.as_bytes());
         for bad in [
             "[{]}",
             "[{\"a\"}]",
@@ -560,44 +637,63 @@ mod tests {
     }
 
     #[test]
-    fn keeps_envelope_and_data_entries_only() {
-        let body = br#"{"event":"e\u0021","data":{"id":"d1","n":-42,"f":1.5,"z":-0,"o":{"id":"deep"},"x":null},"other":{"k":"v"}}"#;
-        let Ok(Value::Object(top)) = parse(body) else {
-            panic!("not an object")
-        };
-        assert!(matches!(&top[0], (k, Value::Str(v)) if k == "event" && v.get() == "e!"));
-        let Value::Object(data) = &top[1].1 else {
-            panic!("data not kept")
-        };
-        let kinds: Vec<String> = data.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    fn keeps_the_four_fields_and_data_entries_only() {
+        let body = br#"{"event":"e\u0021","data":{"id":"d1","n":-42,"f":1.5,"z":-0,"o":{"id":"deep"},"x":null,"b":true,"a":[]},"other":{"event":"v"}}"#;
+        let top = object_of(body);
+        assert!(matches!(top.event, Some(Value::Str(v)) if v.get() == "e!"));
+        assert_eq!((top.timestamp, top.workspace_id), (None, None));
+        let data = top.data().expect("data kept");
+        let kinds: Vec<String> = data
+            .iter()
+            .map(|(k, v)| format!("{k}={:?}", v.unwrap()))
+            .collect();
         assert_eq!(
             kinds,
             [
                 "id=Str(Text { raw: [100, 49], escaped: false })",
-                "n=Int",
-                "f=Float",
-                "z=Float",
+                "n=Number",
+                "f=Number",
+                "z=Number",
                 "o=Other",
-                "x=Null"
+                "x=Null",
+                "b=Other",
+                "a=Other"
             ]
         );
-        assert!(
-            matches!(top[2].1, Value::Other),
-            "other objects are skipped"
-        );
+        assert_eq!(data.last("nope"), None);
+        for not_an_object in ["[]", "\"x\"", "1", "null"] {
+            let mut envelope = Envelope::default();
+            assert_eq!(parse(not_an_object.as_bytes(), &mut envelope), Ok(false));
+        }
     }
 
     #[test]
-    fn integers_follow_u64_and_i64_ranges() {
-        let read = |n: &str| match parse(format!("{{\"n\":{n}}}").as_bytes()) {
-            Ok(Value::Object(o)) => format!("{:?}", o[0].1),
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(read("18446744073709551615"), "Int");
-        assert_eq!(read("18446744073709551616"), "Float");
-        assert_eq!(read("-9223372036854775808"), "Int");
-        assert_eq!(read("-9223372036854775809"), "Float");
-        assert_eq!(read("0"), "Int");
+    fn the_last_duplicate_wins_for_fields_and_data() {
+        let body = br#"{"event":"a","ev\u0065nt":"b","data":{"k":1},"data":{"k":"x","k":null}}"#;
+        let top = object_of(body);
+        assert!(matches!(top.event, Some(Value::Str(v)) if v.get() == "b"));
+        let data = top.data().unwrap();
+        assert_eq!(data.iter().count(), 2, "the first data's entries are gone");
+        assert_eq!(data.last("k"), Some(Value::Null));
+        let replaced = object_of(br#"{"data":{"k":1},"data":[1]}"#);
+        assert!(
+            replaced.data().is_none(),
+            "a later data that is not an object"
+        );
+        let back = object_of(br#"{"data":7,"data":{"k":1}}"#);
+        assert_eq!(back.data().unwrap().last("k"), Some(Value::Number));
+    }
+
+    #[test]
+    fn data_entries_beyond_the_inline_ones_are_kept() {
+        let fields: Vec<String> = (0..INLINE + 5).map(|i| format!("\"f{i}\":{i}")).collect();
+        let body = format!("{{\"data\":{{{},\"f0\":\"last\"}}}}", fields.join(","));
+        let top = object_of(body.as_bytes());
+        let data = top.data().unwrap();
+        assert_eq!(data.iter().count(), INLINE + 6);
+        assert_eq!(data.last("f20"), Some(Value::Number));
+        assert!(matches!(data.last("f0"), Some(Value::Str(t)) if t.get() == "last"));
+        assert_eq!(data.last("f3"), Some(Value::Number));
     }
 
     #[test]
@@ -609,8 +705,9 @@ mod tests {
 
     #[test]
     fn errors_point_at_line_and_column() {
-        assert_eq!(parse(b"{\n  \"a\": x\n}").unwrap_err(), (2, 8));
-        assert_eq!(parse(b"").unwrap_err(), (1, 1));
+        let error = |body: &[u8]| parse(body, &mut Envelope::default()).unwrap_err();
+        assert_eq!(error(b"{\n  \"a\": x\n}"), (2, 8));
+        assert_eq!(error(b""), (1, 1));
     }
 
     #[test]

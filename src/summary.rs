@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::catalog::rules::{check_fields, JsonKind};
 use crate::catalog::{rules_for, EventType};
 use crate::error::Error;
-use crate::json::{self, Key, Value};
+use crate::json::{self, Envelope, Value};
 use crate::timestamp::Timestamp;
 
 const TIMESTAMP_EXPECTED: &str = "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"";
@@ -31,36 +31,31 @@ impl<'a> Summary<'a> {
     /// `timestamp`, a non-empty `workspaceId` and an object `data` whose catalog fields have
     /// their declared types. Does not check any signature.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
-        let value =
-            json::parse(body).map_err(|(line, column)| Error::InvalidJson { line, column })?;
-        let Value::Object(envelope) = value else {
+        let mut envelope = Envelope::default();
+        let object = json::parse(body, &mut envelope)
+            .map_err(|(line, column)| Error::InvalidJson { line, column })?;
+        if !object {
             return Err(Error::envelope("$", "a JSON object"));
-        };
+        }
         let event = non_empty(
-            last(&envelope, "event"),
+            envelope.event,
             "event",
             "a non-empty string such as \"deal.won\"",
         )?;
-        let timestamp = match last(&envelope, "timestamp") {
+        let timestamp = match envelope.timestamp {
             Some(Value::Str(t)) => Timestamp::parse(&t.get()),
             _ => None,
         }
         .ok_or(Error::envelope("timestamp", TIMESTAMP_EXPECTED))?;
-        let workspace_id = non_empty(
-            last(&envelope, "workspaceId"),
-            "workspaceId",
-            "a non-empty string",
-        )?;
-        let Some(Value::Object(data)) = last(&envelope, "data") else {
+        let workspace_id = non_empty(envelope.workspace_id, "workspaceId", "a non-empty string")?;
+        let Some(data) = envelope.data() else {
             return Err(Error::envelope("data", "a JSON object"));
         };
 
         if let Some(rules) = rules_for(&event) {
-            check_fields(rules, |json| {
-                last(data, json).map_or(JsonKind::Absent, kind)
-            })?;
+            check_fields(rules, |json| data.last(json).map_or(JsonKind::Absent, kind))?;
         }
-        let data_id = match last(data, "id") {
+        let data_id = match data.last("id") {
             Some(Value::Str(id)) => Some(id.get()),
             _ => None,
         };
@@ -101,33 +96,24 @@ impl<'a> Summary<'a> {
 /// The top-level `event` of a body when it is a JSON object whose `event` is a non-empty
 /// string, whatever else is wrong with it.
 pub(crate) fn event_of(body: &[u8]) -> Option<Cow<'_, str>> {
-    let Ok(Value::Object(envelope)) = json::parse(body) else {
+    let mut envelope = Envelope::default();
+    let Ok(true) = json::parse(body, &mut envelope) else {
         return None;
     };
-    non_empty(last(&envelope, "event"), "event", "").ok()
+    non_empty(envelope.event, "event", "").ok()
 }
 
-/// The value of `key` in an object's entries; with duplicate keys the last one wins, as in
-/// `JSON.parse` and `serde_json::Value`.
-fn last<'v, 'a>(entries: &'v [(Key<'a>, Value<'a>)], key: &str) -> Option<&'v Value<'a>> {
-    entries
-        .iter()
-        .rev()
-        .find(|(k, _)| *k == *key)
-        .map(|(_, v)| v)
-}
-
-fn kind(value: &Value<'_>) -> JsonKind {
+fn kind(value: Value<'_>) -> JsonKind {
     match value {
         Value::Str(_) => JsonKind::String,
-        Value::Int | Value::Float => JsonKind::Number,
+        Value::Number => JsonKind::Number,
         Value::Null => JsonKind::Null,
-        Value::Object(_) | Value::Other => JsonKind::Other,
+        Value::Other => JsonKind::Other,
     }
 }
 
 fn non_empty<'a>(
-    value: Option<&Value<'a>>,
+    value: Option<Value<'a>>,
     field: &'static str,
     expected: &'static str,
 ) -> Result<Cow<'a, str>, Error> {
