@@ -74,6 +74,13 @@ pub fn parse_header(header: Option<&str>) -> Result<Candidates, Error> {
         values: [[0; 32]; MAX_CANDIDATES],
         len: 0,
     };
+    // The header AtlasBrokers sends: one value, nothing around it (what the loop below would
+    // read too, without its splitting and Unicode trimming).
+    if let Some(Ok(signature)) = header.filter(|h| h.len() == SIGNATURE_HEX_LEN).map(decode) {
+        out.values[0] = signature;
+        out.len = 1;
+        return Ok(out);
+    }
     let mut first_problem = None;
     for value in header.unwrap_or("").split(',').map(str::trim) {
         if value.is_empty() {
