@@ -49,6 +49,15 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// The decoded text as bytes: borrowed unless escaped (then decoded), never re-checked.
+    pub(crate) fn bytes(&self) -> Cow<'a, [u8]> {
+        if self.escaped {
+            Cow::Owned(self.get().into_owned().into_bytes())
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }

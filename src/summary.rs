@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::catalog::rules::{check_fields, JsonKind};
 use crate::catalog::{rules_for, EventType};
 use crate::error::Error;
-use crate::json::{self, Envelope, Value};
+use crate::json::{self, Envelope, Text, Value};
 use crate::timestamp::Timestamp;
 
 const TIMESTAMP_EXPECTED: &str = "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"";
@@ -26,11 +26,22 @@ pub struct Summary<'a> {
     data_id: Option<Cow<'a, str>>,
 }
 
-impl<'a> Summary<'a> {
-    /// Parses and checks a body: a JSON object with a non-empty `event`, an RFC 3339
-    /// `timestamp`, a non-empty `workspaceId` and an object `data` whose catalog fields have
-    /// their declared types. Does not check any signature.
-    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+/// A body that passed the envelope's rules, with what they read still borrowed and undecoded:
+/// a [`Summary`] is made from it, and a caller that parses the body itself (the npm package,
+/// whose JavaScript runs `JSON.parse`) needs nothing more, so pays no decoding or copying.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked<'a> {
+    event: Text<'a>,
+    timestamp: Text<'a>,
+    /// The timestamp as an instant (nanoseconds since the Unix epoch).
+    unix_nanos: i128,
+    workspace_id: Text<'a>,
+    data_id: Option<Text<'a>>,
+}
+
+impl<'a> Checked<'a> {
+    /// See [`Summary::parse`]: the same rules in the same order.
+    pub(crate) fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut envelope = Envelope::default();
         let object = json::parse(body, &mut envelope)
             .map_err(|(line, column)| Error::InvalidJson { line, column })?;
@@ -42,8 +53,8 @@ impl<'a> Summary<'a> {
             "event",
             "a non-empty string such as \"deal.won\"",
         )?;
-        let timestamp = match envelope.timestamp {
-            Some(Value::Str(t)) => Timestamp::parse(&t.get()),
+        let (timestamp, unix_nanos) = match envelope.timestamp {
+            Some(Value::Str(t)) => Timestamp::nanos_of(&t.bytes()).map(|nanos| (t, nanos)),
             _ => None,
         }
         .ok_or(Error::envelope("timestamp", TIMESTAMP_EXPECTED))?;
@@ -52,19 +63,43 @@ impl<'a> Summary<'a> {
             return Err(Error::envelope("data", "a JSON object"));
         };
 
-        if let Some(rules) = rules_for(&event) {
+        if let Some(rules) = rules_for(&event.bytes()) {
             check_fields(rules, |json| data.last(json).map_or(JsonKind::Absent, kind))?;
         }
         let data_id = match data.last("id") {
-            Some(Value::Str(id)) => Some(id.get()),
+            Some(Value::Str(id)) => Some(id),
             _ => None,
         };
-        Ok(Summary {
+        Ok(Checked {
             event,
             timestamp,
+            unix_nanos,
             workspace_id,
             data_id,
         })
+    }
+
+    pub(crate) fn unix_nanos(&self) -> i128 {
+        self.unix_nanos
+    }
+
+    /// The summary: the fields decoded, the timestamp's text copied.
+    pub(crate) fn summary(&self) -> Summary<'a> {
+        Summary {
+            event: self.event.get(),
+            timestamp: Timestamp::from_parts(self.timestamp.get().into_owned(), self.unix_nanos),
+            workspace_id: self.workspace_id.get(),
+            data_id: self.data_id.map(|id| id.get()),
+        }
+    }
+}
+
+impl<'a> Summary<'a> {
+    /// Parses and checks a body: a JSON object with a non-empty `event`, an RFC 3339
+    /// `timestamp`, a non-empty `workspaceId` and an object `data` whose catalog fields have
+    /// their declared types. Does not check any signature.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        Checked::parse(body).map(|checked| checked.summary())
     }
 
     /// The event's wire name, e.g. `deal.won`.
@@ -100,7 +135,9 @@ pub(crate) fn event_of(body: &[u8]) -> Option<Cow<'_, str>> {
     let Ok(true) = json::parse(body, &mut envelope) else {
         return None;
     };
-    non_empty(envelope.event, "event", "").ok()
+    non_empty(envelope.event, "event", "")
+        .ok()
+        .map(|event| event.get())
 }
 
 fn kind(value: Value<'_>) -> JsonKind {
@@ -116,9 +153,9 @@ fn non_empty<'a>(
     value: Option<Value<'a>>,
     field: &'static str,
     expected: &'static str,
-) -> Result<Cow<'a, str>, Error> {
+) -> Result<Text<'a>, Error> {
     match value {
-        Some(Value::Str(s)) if !s.is_empty() => Ok(s.get()),
+        Some(Value::Str(s)) if !s.is_empty() => Ok(s),
         _ => Err(Error::envelope(field, expected)),
     }
 }

@@ -22,10 +22,17 @@ impl Timestamp {
     /// Returns `None` for anything else, including impossible dates such as February 30.
     pub fn parse(text: &str) -> Option<Self> {
         let unix_nanos = parse_rfc3339(text.as_bytes())?;
-        Some(Timestamp {
-            text: text.to_owned(),
-            unix_nanos,
-        })
+        Some(Timestamp::from_parts(text.to_owned(), unix_nanos))
+    }
+
+    /// The instant `text` names, as [`Timestamp::parse`] reads it, without keeping the text.
+    pub(crate) fn nanos_of(text: &[u8]) -> Option<i128> {
+        parse_rfc3339(text)
+    }
+
+    /// A timestamp from its text and the instant [`Timestamp::nanos_of`] read in it.
+    pub(crate) fn from_parts(text: String, unix_nanos: i128) -> Self {
+        Timestamp { text, unix_nanos }
     }
 
     /// The timestamp exactly as received.

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use atlasbrokers_webhooks::mac::Software;
 use atlasbrokers_webhooks::{sign, Envelope, Error, EventType, Malformed, Webhook};
 
 const SECRET: &str = "whsec_do_not_leak_91f3";
@@ -126,6 +127,49 @@ fn every_code_is_produced_with_its_status() {
         "invalid_option",
     ]);
     assert_eq!(seen, Error::CODES.into_iter().collect());
+}
+
+#[test]
+fn verify_with_reaches_the_verdict_verify_summary_with_does() {
+    // The npm package's path checks without making the summary: the same errors, in the same
+    // order, for each way a delivery fails, and the same acceptance.
+    let wh = Webhook::new(SECRET)
+        .unwrap()
+        .with_tolerance(Duration::from_secs(300));
+    let lead = lead();
+    let bodies = [
+        lead.to_owned(),
+        lead[..40].to_owned(),
+        lead.replace(r#""workspaceId":"ws_abc123","#, ""),
+        lead.replace(
+            r#""event":"lead.created""#,
+            r#""event":"lead.\u0063reated""#,
+        ),
+        lead.replace(r#""firstName":"Amélie""#, r#""firstName":7"#),
+        lead.replace("2026-03-02T14:23:11.000Z", "2026-02-30T14:23:11.000Z"),
+        lead.replace("2026-03-02T14:23:11.000Z", "2026-03-02T14:33:11.000Z"),
+        "[]".to_owned(),
+    ];
+    for body in &bodies {
+        let body = body.as_bytes();
+        for header in [None, Some("nope".to_owned()), Some(sign(SECRET, body))] {
+            for received in [Some(at(SAMPLE_UNIX)), Some(at(SAMPLE_UNIX + 3600))] {
+                let header = header.as_deref();
+                let summary = wh
+                    .verify_summary_with(body, header, received, &mut Software)
+                    .map(drop);
+                let checked = wh.verify_with(body, header, received, &mut Software);
+                assert_eq!(checked, summary, "{}", String::from_utf8_lossy(body));
+            }
+        }
+    }
+    let accepted = wh.verify_with(
+        lead.as_bytes(),
+        Some(&sign(SECRET, lead)),
+        Some(at(SAMPLE_UNIX)),
+        &mut Software,
+    );
+    assert_eq!(accepted, Ok(()));
 }
 
 #[test]

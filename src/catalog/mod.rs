@@ -161,7 +161,7 @@ impl EventType {
     /// field of its JSON type (`null` counts as absent).
     pub fn check_data(&self, data: &Map<String, Value>) -> Result<(), Error> {
         check_fields(
-            rules_for(self.name).unwrap_or_default(),
+            rules_for(self.name.as_bytes()).unwrap_or_default(),
             |json| match data.get(json) {
                 None => JsonKind::Absent,
                 Some(Value::Null) => JsonKind::Null,
@@ -180,10 +180,10 @@ pub(crate) fn event_names() -> impl Iterator<Item = &'static str> {
 }
 
 /// The rules for a catalog event's `data`, or `None` for an event outside the catalog.
-pub(crate) fn rules_for(event: &str) -> Option<&'static [FieldRule]> {
+pub(crate) fn rules_for(event: &[u8]) -> Option<&'static [FieldRule]> {
     RULES
         .iter()
-        .find(|(name, _)| *name == event)
+        .find(|(name, _)| name.as_bytes() == event)
         .map(|(_, rules)| *rules)
 }
 
@@ -195,7 +195,7 @@ mod tests {
     fn the_rules_say_what_the_catalog_says() {
         assert_eq!(RULES.len(), crate::EVENT_TYPES.len());
         for t in crate::EVENT_TYPES {
-            let rules = rules_for(t.name).unwrap();
+            let rules = rules_for(t.name.as_bytes()).unwrap();
             let expected: Vec<FieldRule> = t
                 .fields
                 .iter()
@@ -208,6 +208,6 @@ mod tests {
                 .collect();
             assert_eq!(rules, expected.as_slice(), "{}", t.name);
         }
-        assert_eq!(rules_for("deal.lost.maybe"), None);
+        assert_eq!(rules_for(b"deal.lost.maybe"), None);
     }
 }

@@ -361,7 +361,8 @@ impl Verifier {
 }
 
 /// The verification of a reserved body: the signature, with the platform's SHA-256 when lent,
-/// then the summary, which checks every catalog field's type (JS can then trust JSON.parse).
+/// then the envelope's rules, which check every catalog field's type (JS can then trust
+/// JSON.parse), with nothing decoded or copied (`Webhook::verify_with`).
 /// The tolerance is checked against `received_at_ms` when given, else against `Date.now()`
 /// (read only when a tolerance is set).
 fn check(
@@ -378,10 +379,10 @@ fn check(
     match platform {
         Some(sha256) => {
             let mut hash = Platform { sha256, pad };
-            webhook.verify_summary_with(body, header, received_at, &mut hash)?;
+            webhook.verify_with(body, header, received_at, &mut hash)?;
         }
         None => {
-            webhook.verify_summary_with(body, header, received_at, &mut Software)?;
+            webhook.verify_with(body, header, received_at, &mut Software)?;
         }
     }
     Ok(())
