@@ -160,7 +160,10 @@ sizes: build pack
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "$$f:" "$$(wc -c < $$f)" "$$(gzip -9 -c $$f | wc -c)"; done; \
 		printf '%-46s %7s bytes\n' "$(TARBALL):" "$$(wc -c < $(TARBALL))"
 	@rm -rf target/worker-upload && $(WRANGLER_ENV) $(NODE_BIN)/wrangler deploy --dry-run --outdir target/worker-upload >/dev/null
-	@raw=0; gz=0; for f in target/worker-upload/*; do \
+	@# The modules wrangler uploads: not the source map esbuild writes beside them (uploaded only
+	@# with upload_source_maps, unset in wrangler.toml; Cloudflare never counts it in a Worker's
+	@# size) nor the README wrangler writes there.
+	@raw=0; gz=0; for f in target/worker-upload/*; do case $$f in *.map|*/README.md) continue;; esac; \
 		raw=$$((raw + $$(wc -c < $$f))); gz=$$((gz + $$(gzip -9 -c $$f | wc -c))); done; \
 		printf '%-46s %7s bytes raw, %6s bytes gzip -9\n' "worker upload (wrangler deploy --dry-run):" "$$raw" "$$gz"
 	@raw=0; gz=0; for f in worker/console/index.html worker/console/console.js worker/console/console.css; do \
