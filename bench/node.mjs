@@ -172,8 +172,9 @@ const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1000 ? `$
 
 export async function run({ quick = false } = {}) {
   // Interleaved rounds, each contender's best round kept: a neighbour's burst on a shared
-  // machine then hits one round of one contender, not the whole comparison.
-  const [budget, rounds] = quick ? [20, 1] : [250, 3];
+  // machine then hits some rounds of each contender, not the whole comparison. Many short
+  // rounds rather than three long ones: bursts here last seconds.
+  const [budget, rounds] = quick ? [20, 1] : [100, 8];
   const list = await contenders();
   const results = {}; // name -> size -> stats
   for (const size of SIZES) {
