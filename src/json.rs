@@ -113,6 +113,7 @@ impl<'a> Envelope<'a> {
 const INLINE: usize = 16;
 
 /// An object's entries in body order: the first [`INLINE`] in place, any beyond in a `Vec`.
+/// (Each value is an `Option` only so that the array has a default.)
 #[derive(Debug, Default)]
 pub(crate) struct Entries<'a> {
     inline: [(Key<'a>, Option<Value<'a>>); INLINE],
@@ -164,7 +165,7 @@ pub(crate) fn parse<'a>(
     };
     s.skip_ws();
     let top = if s.peek() == Some(b'{') {
-        s.object(Into::Envelope(envelope)).map(|()| true)
+        s.object(Target::Envelope(envelope)).map(|()| true)
     } else {
         s.value().map(|_| false)
     };
@@ -182,7 +183,7 @@ pub(crate) fn parse<'a>(
 type Scan<T> = Result<T, usize>;
 
 /// Where an object's entries go: the top-level object's four fields, or `data`'s entries.
-enum Into<'e, 'a> {
+enum Target<'e, 'a> {
     Envelope(&'e mut Envelope<'a>),
     Data(&'e mut Entries<'a>),
 }
@@ -215,14 +216,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// The object at `pos` (on its `{`), read into `into`.
-    fn object(&mut self, into: Into<'_, 'a>) -> Scan<()> {
+    fn object(&mut self, mut into: Target<'_, 'a>) -> Scan<()> {
         self.pos += 1; // '{'
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             return Ok(());
         }
-        let mut into = into;
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
@@ -231,8 +231,8 @@ impl<'a> Scanner<'a> {
             let key = Key(self.text()?);
             self.expect(b':')?;
             match &mut into {
-                Into::Envelope(envelope) => self.field(envelope, key)?,
-                Into::Data(entries) => entries.push(key, self.value()?),
+                Target::Envelope(envelope) => self.field(envelope, key)?,
+                Target::Data(entries) => entries.push(key, self.value()?),
             }
             self.skip_ws();
             match self.peek() {
@@ -260,7 +260,7 @@ impl<'a> Scanner<'a> {
             self.skip_ws();
             envelope.data_is_object = self.peek() == Some(b'{');
             return if envelope.data_is_object {
-                self.object(Into::Data(&mut envelope.data))
+                self.object(Target::Data(&mut envelope.data))
             } else {
                 self.value().map(drop)
             };
