@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Webhook, sign, sampleBody } from "../pkg/node.mjs";
 import { Webhook as PortableWebhook } from "../pkg/index.mjs";
-import { measure } from "./measure.mjs";
+import { interleaved, measure } from "./measure.mjs";
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -195,11 +195,12 @@ export async function run({ quick = false } = {}) {
       }
     }
     // Issue 13's comparison, ours against the snippet given the same kind of body, also in
-    // alternating batches (see paired()).
+    // alternating batches (see interleaved()).
     if (size <= 2048) {
       const call = (name) => calls[list.findIndex((c) => c.name === name)];
       for (const [row, guideRow] of SNIPPET_PAIRS) {
-        (pairedResults[row] ??= {})[size] = paired(call(row), call(guideRow), quick ? 4 : 200);
+        const both = interleaved({ ours: call(row), snippet: call(guideRow) }, "snippet", quick ? 4 : 200);
+        (pairedResults[row] ??= {})[size] = both.ours;
       }
     }
   }
@@ -227,37 +228,6 @@ const SNIPPET_PAIRS = [
   ["ours (string body)", "guide snippet (node:crypto) + JSON.parse"],
   ["ours (Buffer body)", SNIPPET_BUFFER],
 ];
-
-/**
- * `mine` against `theirs` in alternating batches of ~2 ms (which goes first swaps every pair):
- * the median and quartiles of theirs / mine over `pairs` pairs. A burst of load on a shared
- * machine slows both halves of a pair alike, where it can land on all of one contender's rounds
- * and none of another's (the table's medians).
- */
-function paired(mine, theirs, pairs) {
-  const time = (fn, n) => {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    return performance.now() - t;
-  };
-  let n = 1;
-  while (time(mine, n) < 2) n *= 2;
-  const ratios = [];
-  for (let p = 0; p < pairs; p++) {
-    let ourTime, theirTime;
-    if (p % 2 === 0) {
-      ourTime = time(mine, n);
-      theirTime = time(theirs, n);
-    } else {
-      theirTime = time(theirs, n);
-      ourTime = time(mine, n);
-    }
-    ratios.push(theirTime / ourTime);
-  }
-  ratios.sort((x, y) => x - y);
-  const at = (q) => ratios[Math.round(q * (ratios.length - 1))];
-  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
-}
 
 /** The issue's Node targets, each as [met, what]: ratios are the peer's time / ours. */
 function verdicts(results, ours, pairedResults) {
