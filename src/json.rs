@@ -552,8 +552,8 @@ fn line_column(body: &[u8], at: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn ok(text: &str) -> bool {
-        parse(text.as_bytes(), &mut Envelope::default()).is_ok()
+    fn ok(body: &(impl AsRef<[u8]> + ?Sized)) -> bool {
+        parse(body.as_ref(), &mut Envelope::default()).is_ok()
     }
 
     /// The envelope of an object body.
@@ -602,9 +602,8 @@ mod tests {
         ] {
             assert!(!ok(bad), "{bad:?}");
         }
-        let bytes_ok = |body: &[u8]| parse(body, &mut Envelope::default()).is_ok();
-        assert!(!bytes_ok(b"{\"a\":\"\xff\"}"), "invalid UTF-8");
-        assert!(!bytes_ok(b"{\"a\":\"\xc3\"}"), "truncated UTF-8");
+        assert!(!ok(b"{\"a\":\"\xff\"}"), "invalid UTF-8");
+        assert!(!ok(b"{\"a\":\"\xc3\"}"), "truncated UTF-8");
     }
 
     #[test]
