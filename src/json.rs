@@ -92,7 +92,7 @@ impl std::fmt::Display for Key<'_> {
 
 /// The top-level object as the rules read it. Each field holds the last value of its name.
 #[derive(Debug, Default)]
-pub(crate) struct Envelope<'a> {
+pub(crate) struct TopLevel<'a> {
     pub(crate) event: Option<Value<'a>>,
     pub(crate) timestamp: Option<Value<'a>>,
     pub(crate) workspace_id: Option<Value<'a>>,
@@ -101,7 +101,7 @@ pub(crate) struct Envelope<'a> {
     data_is_object: bool,
 }
 
-impl<'a> Envelope<'a> {
+impl<'a> TopLevel<'a> {
     /// `data`'s entries, when the last `data` is an object.
     pub(crate) fn data(&self) -> Option<&Entries<'a>> {
         self.data_is_object.then_some(&self.data)
@@ -152,39 +152,37 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// Scans `body` into `envelope` (which should be fresh): `Ok(false)` for JSON that is not an
+/// Scans `body` into `top` (which should be fresh): `Ok(false)` for JSON that is not an
 /// object. On a syntax error, returns its 1-based line and column. An out-parameter, as the
-/// envelope is large (its inline entries) and would otherwise be copied on the way out.
-pub(crate) fn parse<'a>(
-    body: &'a [u8],
-    envelope: &mut Envelope<'a>,
-) -> Result<bool, (usize, usize)> {
+/// value is large (its inline entries) and would otherwise be copied on the way out.
+pub(crate) fn parse<'a>(body: &'a [u8], top: &mut TopLevel<'a>) -> Result<bool, (usize, usize)> {
     let mut s = Scanner {
         bytes: body,
         pos: 0,
     };
     s.skip_ws();
-    let top = if s.peek() == Some(b'{') {
-        s.object(Target::Envelope(envelope)).map(|()| true)
+    let object = if s.peek() == Some(b'{') {
+        s.object(Target::TopLevel(top)).map(|()| true)
     } else {
         s.value().map(|_| false)
     };
-    top.and_then(|top| {
-        s.skip_ws();
-        if s.pos == body.len() {
-            Ok(top)
-        } else {
-            Err(s.pos)
-        }
-    })
-    .map_err(|at| line_column(body, at))
+    object
+        .and_then(|object| {
+            s.skip_ws();
+            if s.pos == body.len() {
+                Ok(object)
+            } else {
+                Err(s.pos)
+            }
+        })
+        .map_err(|at| line_column(body, at))
 }
 
 type Scan<T> = Result<T, usize>;
 
 /// Where an object's entries go: the top-level object's four fields, or `data`'s entries.
 enum Target<'e, 'a> {
-    Envelope(&'e mut Envelope<'a>),
+    TopLevel(&'e mut TopLevel<'a>),
     Data(&'e mut Entries<'a>),
 }
 
@@ -231,7 +229,7 @@ impl<'a> Scanner<'a> {
             let key = Key(self.text()?);
             self.expect(b':')?;
             match &mut into {
-                Target::Envelope(envelope) => self.field(envelope, key)?,
+                Target::TopLevel(top) => self.field(top, key)?,
                 Target::Data(entries) => entries.push(key, self.value()?),
             }
             self.skip_ws();
@@ -247,20 +245,20 @@ impl<'a> Scanner<'a> {
     }
 
     /// A top-level field's value: one of the four into its place, the rest skipped.
-    fn field(&mut self, envelope: &mut Envelope<'a>, key: Key<'a>) -> Scan<()> {
+    fn field(&mut self, top: &mut TopLevel<'a>, key: Key<'a>) -> Scan<()> {
         let field = if key == *"event" {
-            &mut envelope.event
+            &mut top.event
         } else if key == *"timestamp" {
-            &mut envelope.timestamp
+            &mut top.timestamp
         } else if key == *"workspaceId" {
-            &mut envelope.workspace_id
+            &mut top.workspace_id
         } else if key == *"data" {
             // A later `data` replaces an earlier one, object or not.
-            envelope.data.clear();
+            top.data.clear();
             self.skip_ws();
-            envelope.data_is_object = self.peek() == Some(b'{');
-            return if envelope.data_is_object {
-                self.object(Target::Data(&mut envelope.data))
+            top.data_is_object = self.peek() == Some(b'{');
+            return if top.data_is_object {
+                self.object(Target::Data(&mut top.data))
             } else {
                 self.value().map(drop)
             };
@@ -553,14 +551,14 @@ mod tests {
     use super::*;
 
     fn ok(body: &(impl AsRef<[u8]> + ?Sized)) -> bool {
-        parse(body.as_ref(), &mut Envelope::default()).is_ok()
+        parse(body.as_ref(), &mut TopLevel::default()).is_ok()
     }
 
-    /// The envelope of an object body.
-    fn object_of(body: &[u8]) -> Envelope<'_> {
-        let mut envelope = Envelope::default();
-        assert_eq!(parse(body, &mut envelope), Ok(true));
-        envelope
+    /// The top-level fields of an object body.
+    fn object_of(body: &[u8]) -> TopLevel<'_> {
+        let mut top = TopLevel::default();
+        assert_eq!(parse(body, &mut top), Ok(true));
+        top
     }
 
     #[test]
@@ -670,8 +668,8 @@ mod tests {
         );
         assert_eq!(data.last("nope"), None);
         for not_an_object in ["[]", "\"x\"", "1", "null"] {
-            let mut envelope = Envelope::default();
-            assert_eq!(parse(not_an_object.as_bytes(), &mut envelope), Ok(false));
+            let mut top = TopLevel::default();
+            assert_eq!(parse(not_an_object.as_bytes(), &mut top), Ok(false));
         }
     }
 
@@ -713,7 +711,7 @@ mod tests {
 
     #[test]
     fn errors_point_at_line_and_column() {
-        let error = |body: &[u8]| parse(body, &mut Envelope::default()).unwrap_err();
+        let error = |body: &[u8]| parse(body, &mut TopLevel::default()).unwrap_err();
         assert_eq!(error(b"{\n  \"a\": x\n}"), (2, 8));
         assert_eq!(error(b""), (1, 1));
     }

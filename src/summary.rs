@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::catalog::rules::{check_fields, JsonKind};
 use crate::catalog::{rules_for, EventType};
 use crate::error::Error;
-use crate::json::{self, Envelope, Text, Value};
+use crate::json::{self, Text, TopLevel, Value};
 use crate::timestamp::Timestamp;
 
 const TIMESTAMP_EXPECTED: &str = "an RFC 3339 date-time such as \"2026-03-02T14:23:11.000Z\"";
@@ -42,24 +42,24 @@ pub(crate) struct Checked<'a> {
 impl<'a> Checked<'a> {
     /// See [`Summary::parse`]: the same rules in the same order.
     pub(crate) fn parse(body: &'a [u8]) -> Result<Self, Error> {
-        let mut envelope = Envelope::default();
-        let object = json::parse(body, &mut envelope)
+        let mut top = TopLevel::default();
+        let object = json::parse(body, &mut top)
             .map_err(|(line, column)| Error::InvalidJson { line, column })?;
         if !object {
             return Err(Error::envelope("$", "a JSON object"));
         }
         let event = non_empty(
-            envelope.event,
+            top.event,
             "event",
             "a non-empty string such as \"deal.won\"",
         )?;
-        let (timestamp, unix_nanos) = match envelope.timestamp {
+        let (timestamp, unix_nanos) = match top.timestamp {
             Some(Value::Str(t)) => Timestamp::nanos_of(&t.bytes()).map(|nanos| (t, nanos)),
             _ => None,
         }
         .ok_or(Error::envelope("timestamp", TIMESTAMP_EXPECTED))?;
-        let workspace_id = non_empty(envelope.workspace_id, "workspaceId", "a non-empty string")?;
-        let Some(data) = envelope.data() else {
+        let workspace_id = non_empty(top.workspace_id, "workspaceId", "a non-empty string")?;
+        let Some(data) = top.data() else {
             return Err(Error::envelope("data", "a JSON object"));
         };
 
@@ -131,11 +131,11 @@ impl<'a> Summary<'a> {
 /// The top-level `event` of a body when it is a JSON object whose `event` is a non-empty
 /// string, whatever else is wrong with it.
 pub(crate) fn event_of(body: &[u8]) -> Option<Cow<'_, str>> {
-    let mut envelope = Envelope::default();
-    let Ok(true) = json::parse(body, &mut envelope) else {
+    let mut top = TopLevel::default();
+    let Ok(true) = json::parse(body, &mut top) else {
         return None;
     };
-    non_empty(envelope.event, "event", "")
+    non_empty(top.event, "event", "")
         .ok()
         .map(|event| event.get())
 }
